@@ -38,7 +38,7 @@ final class ScalarReader {
             if (kind.isUnsigned()) {
                 String shown = tok.kind == Tokenizer.Kind.INTEGER ? "-" + tok.text() : "-";
                 throw new PrototxtException(at, "expected a non-negative integer for " + kind.protoName()
-                        + " field \"" + field.name() + "\", found " + Tokenizer.quoteForMessage(shown));
+                        + " field \"" + field.name() + "\", found " + StringLiterals.quoteForMessage(shown));
             }
             negative = true;
         }
@@ -79,7 +79,7 @@ final class ScalarReader {
         };
         return new PrototxtException(at, "expected " + article(kind.protoName()) + " (" + range
                 + ") for field \"" + field.name() + "\", found "
-                + Tokenizer.quoteForMessage((negative ? "-" : "") + text) + " (out of range)");
+                + StringLiterals.quoteForMessage((negative ? "-" : "") + text) + " (out of range)");
     }
 
     private Double readFloat(FieldDef field) {
@@ -224,7 +224,7 @@ final class ScalarReader {
         long limit = Long.divideUnsigned(-1L, radix);
         long value = 0;
         for (; i < text.length(); i++) {
-            int digit = Tokenizer.hexValue(text.charAt(i));
+            int digit = StringLiterals.hexValue(text.charAt(i));
             if (Long.compareUnsigned(value, limit) > 0) {
                 throw new ArithmeticException("integer overflow");
             }

@@ -13,8 +13,6 @@ final class Tokenizer {
 
     enum Kind { IDENTIFIER, INTEGER, FLOAT, STRING, SYMBOL, END }
 
-    private static final int MAX_SHOWN = 40;
-
     private final char[] text;
     private final String file;
     private int offset;
@@ -103,62 +101,12 @@ final class Tokenizer {
 
     /** The current token for a "found ..." message: quoted text, or "end of file". */
     String describe() {
-        return kind == Kind.END ? "end of file" : quoteForMessage(new String(text, start, end - start));
+        return kind == Kind.END ? "end of file" : StringLiterals.quoteForMessage(new String(text, start, end - start));
     }
 
-    /**
-     * Decodes the current STRING token, appending its bytes: characters as UTF-8, escapes as the
-     * bytes they stand for (protobuf strings are byte strings).
-     */
+    /** Decodes the current STRING token, appending the bytes it stands for. */
     void appendStringBytes(ByteSink sink) {
-        int last = end - 1;
-        for (int i = start + 1; i < last; i++) {
-            char c = text[i];
-            if (c != '\\') {
-                if (Character.isHighSurrogate(c) && i + 1 < last && Character.isLowSurrogate(text[i + 1])) {
-                    sink.appendUtf8(Character.toCodePoint(c, text[++i]));
-                } else {
-                    sink.appendUtf8(c);
-                }
-                continue;
-            }
-            c = text[++i];
-            switch (c) {
-                case 'a' -> sink.append(7);
-                case 'b' -> sink.append('\b');
-                case 'f' -> sink.append('\f');
-                case 'n' -> sink.append('\n');
-                case 'r' -> sink.append('\r');
-                case 't' -> sink.append('\t');
-                case 'v' -> sink.append(11);
-                case 'x', 'X' -> {
-                    int value = 0;
-                    for (int n = 0; n < 2 && i + 1 < last && hexValue(text[i + 1]) >= 0; n++) {
-                        value = value * 16 + hexValue(text[++i]);
-                    }
-                    sink.append(value);
-                }
-                case 'u', 'U' -> {
-                    int digits = c == 'u' ? 4 : 8;
-                    int value = 0;
-                    for (int n = 0; n < digits; n++) {
-                        value = value * 16 + hexValue(text[++i]);
-                    }
-                    sink.appendUtf8(value);
-                }
-                default -> {
-                    if (c >= '0' && c <= '7') {
-                        int value = c - '0';
-                        for (int n = 0; n < 2 && i + 1 < last && isOctal(text[i + 1]); n++) {
-                            value = value * 8 + (text[++i] - '0');
-                        }
-                        sink.append(value & 0xFF);
-                    } else {
-                        sink.append(c); // \\ \' \" \?
-                    }
-                }
-            }
-        }
+        StringLiterals.decode(text, start + 1, end - 1, sink);
     }
 
     private void skipSpaceAndComments() {
@@ -187,16 +135,16 @@ final class Tokenizer {
         char first = text[offset++];
         if (first == '0' && (peek() == 'x' || peek() == 'X')) {
             offset++;
-            if (hexValue(peek()) < 0) {
+            if (StringLiterals.hexValue(peek()) < 0) {
                 throw numberError("expected hex digits after \"0x\"");
             }
-            while (hexValue(peek()) >= 0) {
+            while (StringLiterals.hexValue(peek()) >= 0) {
                 offset++;
             }
             integerOnly = true;
         } else if (first == '0' && isDigit(peek())) {
             while (isDigit(peek())) {
-                if (!isOctal(peek())) {
+                if (!StringLiterals.isOctal(peek())) {
                     throw numberError("expected an octal number (a leading 0 means octal)");
                 }
                 offset++;
@@ -244,7 +192,7 @@ final class Tokenizer {
             char c = offset < text.length ? text[offset] : '\n';
             if (c == '\n') {
                 throw new PrototxtException(new SourcePos(file, line, start - lineStart + 1),
-                        "expected " + quoteForMessage(String.valueOf(quote)) + " to close the string, found "
+                        "expected " + StringLiterals.quoteForMessage(String.valueOf(quote)) + " to close the string, found "
                                 + (offset < text.length ? "end of line" : "end of file"));
             }
             offset++;
@@ -258,56 +206,17 @@ final class Tokenizer {
         }
     }
 
-    /** Checks one escape; offset is just past the backslash. Same escapes as protobuf 2.6+. */
+    /** Checks one escape; offset is just past the backslash. */
     private void readEscape() {
-        int backslash = offset - 1;
-        char c = peek();
-        boolean ok;
-        switch (c) {
-            case 'a', 'b', 'f', 'n', 'r', 't', 'v', '\\', '?', '\'', '"' -> {
-                offset++;
-                ok = true;
-            }
-            case 'x', 'X' -> {
-                offset++;
-                ok = hexValue(peek()) >= 0;
-            }
-            case 'u' -> ok = hexDigitsFollow(4);
-            case 'U' -> ok = hexDigitsFollow(8) && unicodeInRange(offset - 8);
-            default -> {
-                ok = isOctal(c);
-                if (ok) {
-                    offset++;
-                }
-            }
-        }
-        if (!ok) {
+        int length = StringLiterals.escapeLength(text, offset);
+        if (length == 0) {
+            char c = peek();
             String shown = c == '\n' || c == 0 ? "\\" : "\\" + c;
-            throw new PrototxtException(new SourcePos(file, line, backslash - lineStart + 1),
+            throw new PrototxtException(new SourcePos(file, line, offset - lineStart),
                     "expected an escape sequence (\\n \\t \\r \\\\ \\' \\\" \\a \\b \\f \\v \\? \\NNN \\xHH"
-                            + " \\uHHHH), found " + quoteForMessage(shown));
+                            + " \\uHHHH), found " + StringLiterals.quoteForMessage(shown));
         }
-    }
-
-    private boolean hexDigitsFollow(int count) {
-        for (int i = 1; i <= count; i++) {
-            if (offset + i >= text.length || hexValue(text[offset + i]) < 0) {
-                return false;
-            }
-        }
-        offset += count + 1;
-        return true;
-    }
-
-    private boolean unicodeInRange(int digitsStart) {
-        int value = 0;
-        for (int i = 0; i < 8; i++) {
-            value = value * 16 + hexValue(text[digitsStart + i]);
-            if (value > 0x10FFFF) {
-                return false;
-            }
-        }
-        return true;
+        offset += length;
     }
 
     private PrototxtException numberError(String expected) {
@@ -318,7 +227,7 @@ final class Tokenizer {
             wordEnd++;
         }
         return new PrototxtException(position(),
-                expected + ", found " + quoteForMessage(new String(text, start, wordEnd - start)));
+                expected + ", found " + StringLiterals.quoteForMessage(new String(text, start, wordEnd - start)));
     }
 
     private void skipDigits() {
@@ -337,52 +246,5 @@ final class Tokenizer {
 
     static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    private static boolean isOctal(char c) {
-        return c >= '0' && c <= '7';
-    }
-
-    static int hexValue(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
-
-    /**
-     * Quotes text for an error message: in double quotes, with backslash escapes for quotes,
-     * backslashes and control characters, cut short if long.
-     */
-    static String quoteForMessage(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        int shown = Math.min(s.length(), MAX_SHOWN);
-        for (int i = 0; i < shown; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == '\uFEFF') {
-                        out.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        if (shown < s.length()) {
-            out.append("...");
-        }
-        return out.append('"').toString();
     }
 }
