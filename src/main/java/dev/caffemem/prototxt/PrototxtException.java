@@ -7,6 +7,8 @@ package dev.caffemem.prototxt;
  */
 public final class PrototxtException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final SourcePos pos;
     private final String detail;
 

@@ -90,9 +90,8 @@ class TextFormatErrorTest {
     @ParameterizedTest
     @MethodSource("malformedNets")
     void reportsOneLineWithPosition(String text, String expected) {
-        PrototxtException e = catchThrowableOfType(
-                () -> TextFormat.parse(text, "net.prototxt", Schema.caffe().message("NetParameter")),
-                PrototxtException.class);
+        PrototxtException e = catchThrowableOfType(PrototxtException.class,
+                () -> TextFormat.parse(text, "net.prototxt", Schema.caffe().message("NetParameter")));
         assertThat(e).as("no error for:\n" + text).isNotNull();
         assertThat(e.getMessage()).isEqualTo(expected).doesNotContain("\n");
         assertThat(e.getMessage()).isEqualTo(e.pos() + ": " + e.detail());
