@@ -14,6 +14,8 @@ import java.util.List;
  * message, so errors about it point somewhere useful). Getters and setters throw
  * IllegalArgumentException for a field name the type lacks, for a kind mismatch and for
  * using a singular accessor on a repeated field (or the reverse): those are programming errors.
+ *
+ * <p>Not thread-safe; a message is meant to be read and rewritten by one thread.
  */
 public final class Message {
 
