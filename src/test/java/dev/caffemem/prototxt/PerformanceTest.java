@@ -1,0 +1,41 @@
+package dev.caffemem.prototxt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parsing ResNet-152's deploy net (about 6,800 lines) once warm. The bound is loose so a busy
+ * CI machine does not fail it; the printed median is the number to watch (about 1 ms here).
+ */
+class PerformanceTest {
+
+    private static final Path RESNET_152 = Fixtures.CAFFE_MODELS.resolve(
+            "KaimingHe-deep-residual-networks/prototxt/ResNet-152-deploy.prototxt");
+
+    @Test
+    void parsesResNet152WellUnderTenMillisecondsOnceWarm() throws IOException {
+        assumeTrue(Files.exists(RESNET_152), "ResNet-152 deploy prototxt not present");
+        String text = Files.readString(RESNET_152);
+        MessageType net = Schema.caffe().message("NetParameter");
+        for (int i = 0; i < 200; i++) {
+            TextFormat.parse(text, "resnet", net);
+        }
+        long[] nanos = new long[31];
+        for (int i = 0; i < nanos.length; i++) {
+            long start = System.nanoTime();
+            Message m = TextFormat.parse(text, "resnet", net);
+            nanos[i] = System.nanoTime() - start;
+            assertThat(m.count("layer")).isGreaterThan(500);
+        }
+        Arrays.sort(nanos);
+        double medianMs = nanos[nanos.length / 2] / 1e6;
+        System.out.printf("ResNet-152 deploy: %d lines, median parse %.2f ms%n", text.lines().count(), medianMs);
+        assertThat(medianMs).isLessThan(10.0);
+    }
+}
