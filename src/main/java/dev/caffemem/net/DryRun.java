@@ -1,0 +1,127 @@
+package dev.caffemem.net;
+
+import dev.caffemem.prototxt.FieldDef;
+import dev.caffemem.prototxt.FieldKind;
+import dev.caffemem.prototxt.Message;
+import dev.caffemem.prototxt.Schema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Rewrites a net for a dry run in the real Caffe: every data layer becomes an Input layer with the
+ * shapes the estimator inferred for its phase (so no data files are needed), and every filler becomes
+ * {@code constant} (the same memory, filled much faster). Include/exclude rules are kept, so one file
+ * still serves the train net and its test nets.
+ */
+public final class DryRun {
+    private static final java.util.Set<String> DATA = java.util.Set.of("Data", "ImageData", "HDF5Data",
+            "MemoryData", "DummyData", "WindowData", "Input");
+
+    private DryRun() {
+    }
+
+    /**
+     * @param net       an upgraded NetParameter
+     * @param graphs    builds the graph of the net in a state (with the batch overrides of its phase)
+     * @param constants whether to make fillers constant
+     */
+    public static Message rewrite(Message net, Function<NetState, NetGraph> graphs, boolean constants) {
+        Map<NetState, Map<String, List<Shape>>> shapes = new HashMap<>();
+        Message out = net.copy();
+        List<Message> layers = out.getMessages("layer");
+        out.clear("layer");
+        for (Message layer : layers) {
+            Message rewritten = layer;
+            if (DATA.contains(layer.getString("type"))) {
+                List<Shape> tops = shapes.computeIfAbsent(stateOf(layer), s -> dataShapes(graphs, s))
+                        .get(layer.getString("name"));
+                if (tops != null) {
+                    rewritten = input(layer, tops);
+                }
+            }
+            if (constants) {
+                constantFillers(rewritten);
+            }
+            out.add("layer", rewritten);
+        }
+        return out;
+    }
+
+    /** The state a data layer is meant for: its first include rule's phase and stages, else TRAIN (or TEST if excluded). */
+    static NetState stateOf(Message layer) {
+        List<Message> include = layer.getMessages("include");
+        if (!include.isEmpty()) {
+            Message rule = include.get(0);
+            Phase phase = rule.has("phase") ? Phase.valueOf(rule.getEnum("phase")) : Phase.TRAIN;
+            return new NetState(phase, rule.has("min_level") ? rule.getInt("min_level") : 0, rule.getStrings("stage"));
+        }
+        return NetState.of(Phase.TRAIN).includes(layer) ? NetState.of(Phase.TRAIN) : NetState.of(Phase.TEST);
+    }
+
+    /** Data-layer top shapes by layer name in one state; none when the net cannot be built in that state. */
+    private static Map<String, List<Shape>> dataShapes(Function<NetState, NetGraph> graphs, NetState state) {
+        NetGraph graph;
+        try {
+            graph = graphs.apply(state);
+        } catch (NetException e) {
+            return Map.of();
+        }
+        Map<String, List<Shape>> out = new HashMap<>();
+        for (NetGraph.Layer l : graph.layers()) {
+            if (DATA.contains(l.type())) {
+                out.put(l.name(), l.topShapes());
+            }
+        }
+        return out;
+    }
+
+    private static Message input(Message data, List<Shape> tops) {
+        Message in = new Message(Schema.caffe().message("LayerParameter"));
+        in.setPos(data.pos());
+        in.set("name", data.getString("name"));
+        in.set("type", "Input");
+        for (String top : data.getStrings("top")) {
+            in.add("top", top);
+        }
+        for (String rules : new String[] {"include", "exclude"}) {
+            for (Message rule : data.getMessages(rules)) {
+                in.add(rules, rule.copy());
+            }
+        }
+        if (data.has("phase")) {
+            in.set("phase", data.getEnum("phase"));
+        }
+        Message param = in.mutableMessage("input_param");
+        for (int i = 0; i < data.count("top"); i++) {
+            Message shape = param.addMessage("shape");
+            for (int d : tops.get(i).dims()) {
+                shape.add("dim", (long) d);
+            }
+        }
+        return in;
+    }
+
+    /** Every FillerParameter anywhere in the layer becomes {@code type: "constant"} with its default value. */
+    private static void constantFillers(Message m) {
+        for (String field : new ArrayList<>(m.presentFields())) {
+            FieldDef def = m.type().field(field);
+            if (def.kind() != FieldKind.MESSAGE) {
+                continue;
+            }
+            for (Object v : m.values(field)) {
+                Message sub = (Message) v;
+                if (sub.type().name().equals("FillerParameter")) {
+                    for (String f : new ArrayList<>(sub.presentFields())) {
+                        sub.clear(f);
+                    }
+                    sub.set("type", "constant");
+                } else {
+                    constantFillers(sub);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.caffemem.net;
+
+/** Caffe's {@code Phase} enum. */
+public enum Phase {
+    TRAIN, TEST
+}
