@@ -1,0 +1,47 @@
+package dev.caffemem.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every buffer a simulated Caffe process creates, in creation order. */
+public final class Allocations {
+    private final List<Buffer> buffers = new ArrayList<>();
+
+    public Buffer create(String key, long bytes, Component component, int layer) {
+        Buffer b = new Buffer(key, bytes, component, layer);
+        buffers.add(b);
+        return b;
+    }
+
+    public List<Buffer> all() {
+        return Collections.unmodifiableList(buffers);
+    }
+
+    /** Touched buffers, each once even when several blobs share it. */
+    public List<Buffer> touched() {
+        Set<Buffer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Buffer> out = new ArrayList<>();
+        for (Buffer b : buffers) {
+            if (b.touched() && seen.add(b)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    public Map<Component, Long> byComponent() {
+        Map<Component, Long> sums = new EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            sums.put(c, 0L);
+        }
+        for (Buffer b : touched()) {
+            sums.merge(b.component(), b.bytes(), Long::sum);
+        }
+        return sums;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetGraph;
+
+/** The behaviour of each layer type the estimator knows; anything else is a user-declared stand-in. */
+final class Behaviors {
+
+    private Behaviors() {
+    }
+
+    static LayerBehavior of(NetGraph.Layer layer) {
+        String type = layer.type();
+        return switch (type) {
+            case "Input", "Data", "ImageData", "HDF5Data", "MemoryData", "DummyData", "WindowData" -> new DataBehavior(type);
+            case "Convolution" -> new ConvBehavior(false);
+            case "Deconvolution" -> new ConvBehavior(true);
+            case "Pooling" -> new PoolingBehavior();
+            case "SPP" -> new SppBehavior();
+            case "InnerProduct" -> new DenseBehavior(false);
+            case "Embed" -> new DenseBehavior(true);
+            case "ReLU", "PReLU", "ELU", "Sigmoid", "TanH", "AbsVal", "BNLL", "Power", "Exp", "Log", "Threshold",
+                    "Dropout" -> new NeuronBehavior(type);
+            case "LRN", "BatchNorm", "MVN", "Softmax" -> new NormBehavior(type);
+            case "Scale" -> new ScaleBehavior(true);
+            case "Bias" -> new ScaleBehavior(false);
+            case "Eltwise", "Concat", "Slice", "Split", "Flatten", "Reshape", "Crop", "Tile", "Silence", "Filter" ->
+                    new RoutingBehavior(type);
+            case "SoftmaxWithLoss", "SigmoidCrossEntropyLoss", "EuclideanLoss", "HingeLoss", "InfogainLoss",
+                    "MultinomialLogisticLoss", "ContrastiveLoss", "Accuracy", "ArgMax", "Reduction" -> new LossBehavior(type);
+            default -> new DeclaredBehavior();
+        };
+    }
+
+    /** A layer the user declared shapes for: it writes its tops and holds nothing we know of. */
+    private static final class DeclaredBehavior implements LayerBehavior {
+        @Override
+        public void forward(LayerRun r) {
+            r.bottoms().forEach(SimBlob::touchData);
+            r.tops().forEach(SimBlob::touchData);
+        }
+
+        @Override
+        public void backward(LayerRun r) {
+        }
+    }
+}

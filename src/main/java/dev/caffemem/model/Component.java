@@ -1,0 +1,29 @@
+package dev.caffemem.model;
+
+/** Where a byte goes. The JSON names are a contract other tools read. */
+public enum Component {
+    ACTIVATION_DATA("activationData", "activation data"),
+    ACTIVATION_DIFF("activationDiff", "activation diff"),
+    PARAM_DATA("paramData", "param data"),
+    PARAM_DIFF("paramDiff", "param diff"),
+    SOLVER_STATE("solverState", "solver state"),
+    LAYER_BUFFERS("layerBuffers", "layer buffers"),
+    PREFETCH("prefetch", "prefetch"),
+    TEST_NET("testNet", "test net");
+
+    private final String jsonName;
+    private final String label;
+
+    Component(String jsonName, String label) {
+        this.jsonName = jsonName;
+        this.label = label;
+    }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    public String label() {
+        return label;
+    }
+}

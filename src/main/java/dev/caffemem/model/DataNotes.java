@@ -1,0 +1,32 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetGraph;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The assumptions behind a net's data-layer and data-dependent costs, said in words for the user. */
+final class DataNotes {
+
+    private DataNotes() {
+    }
+
+    static List<String> of(NetGraph graph) {
+        List<String> notes = new ArrayList<>();
+        for (NetGraph.Layer l : graph.layers()) {
+            String name = "layer \"" + l.name() + "\" (" + l.type() + ")";
+            switch (l.type()) {
+                case "Data", "ImageData", "WindowData" -> notes.add(name + ": "
+                        + l.spec().params("data_param").getInt("prefetch")
+                        + " prefetch batches held on the host (data_param.prefetch); its tops point into them");
+                case "HDF5Data" -> notes.add(name + ": also holds the whole current HDF5 file in memory, "
+                        + "which is not counted (its size is not in the prototxt)");
+                case "MemoryData" -> notes.add(name + ": its tops point into the arrays given to Reset/AddMatVector,"
+                        + " which are not counted");
+                case "Filter" -> notes.add(name + ": counted as keeping every item (an upper bound)");
+                default -> {
+                }
+            }
+        }
+        return notes;
+    }
+}

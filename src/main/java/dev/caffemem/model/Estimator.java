@@ -1,0 +1,186 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetException;
+import dev.caffemem.net.NetGraph;
+import dev.caffemem.net.NetSpec;
+import dev.caffemem.net.NetState;
+import dev.caffemem.net.Phase;
+import dev.caffemem.net.ShapeOverrides;
+import dev.caffemem.prototxt.Message;
+import dev.caffemem.shape.LayerKinds;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The analytical memory model: builds the nets a Caffe process would build (the train net and the
+ * solver's test nets, or one inference net), replays one iteration on them, and prices every buffer
+ * that iteration touches. Pure Java; no native code.
+ */
+public final class Estimator {
+
+    private Estimator() {
+    }
+
+    /** One evaluation at one batch. */
+    private record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes) {
+        Map<Component, Long> components() {
+            return allocations.byComponent();
+        }
+    }
+
+    public static Estimate estimate(EstimateRequest req) {
+        Run target = run(req);
+        int batch = batchOf(target.graph());
+        Map<Component, Long> at = target.components();
+        Map<Component, Long> fixed = new EnumMap<>(Component.class);
+        Map<Component, Long> perSample = new EnumMap<>(Component.class);
+        boolean linear = fit(req, batch, at, fixed, perSample);
+        List<String> notes = new ArrayList<>(target.notes());
+        if (!linear) {
+            notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
+        }
+        return new Estimate(target.graph().spec().name(), req.phase(), req.mode(),
+                req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
+                target.graph().caffeLogBytes(), new MemoryBreakdown(at), fixed, perSample, linear,
+                layerBills(target), target.tests(), notes, target.allocations().touched());
+    }
+
+    /** fixed + perSample x batch from evaluations at batch 1 and 2; checks the line against the target. */
+    private static boolean fit(EstimateRequest req, int batch, Map<Component, Long> at,
+                               Map<Component, Long> fixed, Map<Component, Long> perSample) {
+        Map<Component, Long> one;
+        Map<Component, Long> two;
+        try {
+            one = run(req.withBatch(1)).components();
+            two = run(req.withBatch(2)).components();
+        } catch (NetException e) {
+            // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
+            for (Component c : Component.values()) {
+                fixed.put(c, at.get(c));
+                perSample.put(c, 0L);
+            }
+            return false;
+        }
+        boolean linear = true;
+        for (Component c : Component.values()) {
+            long slope = two.get(c) - one.get(c);
+            long intercept = one.get(c) - slope;
+            perSample.put(c, slope);
+            fixed.put(c, intercept);
+            linear &= intercept + slope * batch == at.get(c);
+        }
+        return linear;
+    }
+
+    private static Run run(EstimateRequest req) {
+        Allocations allocations = new Allocations();
+        List<String> notes = new ArrayList<>();
+        Message solverState = null;
+        NetGraph graph = graph(req.net(), req.phase(), req.stages(), req.train(), solverState);
+        NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of());
+        net.setUp();
+        List<Estimate.TestNetBill> tests = new ArrayList<>();
+        if (req.phase() == Phase.TRAIN) {
+            net.clearParamDiffs();
+            net.forward();
+            net.backward();
+            SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
+                    req.solver(), req.mode());
+            if (req.solver().assumed()) {
+                notes.add("no solver given: SGD with momentum assumed, and no test net");
+            }
+            int index = 0;
+            for (SolverSettings.TestNet t : req.solver().testNets()) {
+                tests.add(testNet(req, t, index++, net, allocations));
+            }
+        } else {
+            net.forward();
+        }
+        notes.addAll(DataNotes.of(graph));
+        return new Run(graph, allocations, tests, notes);
+    }
+
+    private static Estimate.TestNetBill testNet(EstimateRequest req, SolverSettings.TestNet t, int index,
+                                                NetSimulator train, Allocations allocations) {
+        Message source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
+                : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
+        NetGraph graph = graph(source, Phase.TEST, req.stages(), req.test(), t.state());
+        Allocations own = new Allocations();
+        NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
+        test.setUp();
+        test.forward();
+        long total = 0;
+        for (Buffer b : own.touched()) {
+            Buffer copy = allocations.create(b.key(), b.bytes(), Component.TEST_NET, -1);
+            copy.touch();
+            total += b.bytes();
+        }
+        return new Estimate.TestNetBill(index, batchOf(graph), graph.caffeLogBytes(), total);
+    }
+
+    static NetGraph graph(Message net, Phase phase, List<String> stages, ShapeOverrides overrides, Message stateOverride) {
+        Message state = stateOverride != null ? stateOverride : net.getMessage("state");
+        List<String> extra = new ArrayList<>(stages);
+        if (stateOverride != null) {
+            extra.addAll(0, net.getMessage("state").getStrings("stage"));
+        }
+        NetState netState = NetState.merged(state, phase, extra);
+        NetSpec spec = NetSpec.of(net, netState);
+        return NetGraph.build(spec, new LayerKinds(overrides), overrides);
+    }
+
+    private static List<Integer> learnableLayers(NetGraph graph) {
+        List<Integer> out = new ArrayList<>();
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                out.add(p.layer());
+            }
+        }
+        return out;
+    }
+
+    /** {@code params_weight_decay_} of each learnable param (decay_mult, default 1). */
+    private static List<Double> decayMults(NetGraph graph) {
+        List<Double> out = new ArrayList<>();
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                NetGraph.Layer layer = graph.layers().get(p.layer());
+                List<Message> specs = layer.spec().paramSpecs();
+                out.add(p.index() < specs.size() ? specs.get(p.index()).getDouble("decay_mult") : 1.0);
+            }
+        }
+        return out;
+    }
+
+    /** The batch of a net: the first dimension of its first data layer's first top. */
+    static int batchOf(NetGraph graph) {
+        for (NetGraph.Layer l : graph.layers()) {
+            if (LayerKinds.isDataLayer(l.type()) && !l.topShapes().isEmpty() && l.topShapes().get(0).axes() > 0) {
+                return l.topShapes().get(0).dim(0);
+            }
+        }
+        return 1;
+    }
+
+    private static List<LayerBill> layerBills(Run run) {
+        Map<Integer, Map<Component, Long>> byLayer = new HashMap<>();
+        for (Buffer b : run.allocations().touched()) {
+            if (b.layer() >= 0 && b.component() != Component.TEST_NET) {
+                byLayer.computeIfAbsent(b.layer(), k -> new EnumMap<>(Component.class))
+                        .merge(b.component(), b.bytes(), Long::sum);
+            }
+        }
+        List<LayerBill> bills = new ArrayList<>();
+        for (NetGraph.Layer l : run.graph().layers()) {
+            List<LayerBill.Top> tops = new ArrayList<>();
+            for (int t = 0; t < l.tops().size(); t++) {
+                tops.add(new LayerBill.Top(run.graph().blob(l.tops().get(t)).name(), l.topShapes().get(t)));
+            }
+            bills.add(new LayerBill(l.name(), l.type(), tops, byLayer.getOrDefault(l.index(), Map.of())));
+        }
+        return bills;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.caffemem.model;
+
+/**
+ * Which buffers a layer type touches in each step of a Caffe iteration, mirroring its
+ * LayerSetUp/Reshape, Forward_cpu and Backward_cpu. Only touched buffers cost memory.
+ */
+public interface LayerBehavior {
+
+    /** LayerSetUp and the first Reshape (fillers, multipliers set to one, buffers shaped). */
+    default void setUp(LayerRun r) {
+    }
+
+    void forward(LayerRun r);
+
+    /** Called only when Net::Init decided the layer needs backward. */
+    void backward(LayerRun r);
+}

@@ -1,0 +1,156 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetGraph;
+import dev.caffemem.net.Phase;
+import dev.caffemem.net.Shape;
+import dev.caffemem.prototxt.Message;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a layer's behaviour sees while the simulation runs: its bottoms, tops and parameters as
+ * simulated blobs, its backward flags, and a place for its hidden buffers (Blob members, sub-layers).
+ */
+public final class LayerRun {
+    private final NetGraph.Layer layer;
+    private final List<SimBlob> bottoms;
+    private final List<SimBlob> tops;
+    private final List<SimBlob> params;
+    private final Mode mode;
+    private final Allocations allocations;
+    private final Component internalComponent;
+    private final String keyPrefix;
+    private final Map<String, SimBlob> internals = new HashMap<>();
+
+    LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
+             Allocations allocations, Component internalComponent, String keyPrefix) {
+        this.layer = layer;
+        this.bottoms = bottoms;
+        this.tops = tops;
+        this.params = params;
+        this.mode = mode;
+        this.allocations = allocations;
+        this.internalComponent = internalComponent;
+        this.keyPrefix = keyPrefix;
+    }
+
+    public NetGraph.Layer layer() {
+        return layer;
+    }
+
+    public Message params(String field) {
+        return layer.spec().params(field);
+    }
+
+    public Phase phase() {
+        return layer.phase();
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public SimBlob bottom(int i) {
+        return bottoms.get(i);
+    }
+
+    public List<SimBlob> bottoms() {
+        return bottoms;
+    }
+
+    public SimBlob top(int i) {
+        return tops.get(i);
+    }
+
+    public List<SimBlob> tops() {
+        return tops;
+    }
+
+    public SimBlob param(int i) {
+        return params.get(i);
+    }
+
+    public List<SimBlob> paramBlobs() {
+        return params;
+    }
+
+    public boolean propagateDown(int bottom) {
+        return layer.bottomNeedBackward().get(bottom);
+    }
+
+    public boolean paramPropagateDown(int param) {
+        return layer.paramPropagateDown().get(param);
+    }
+
+    /** Whether top i is the same blob as bottom i. */
+    public boolean inPlace(int i) {
+        return layer.inPlace(i);
+    }
+
+    public boolean inPlace() {
+        return !tops.isEmpty() && !bottoms.isEmpty() && tops.get(0) == bottoms.get(0);
+    }
+
+    /**
+     * A hidden Blob member of the layer (e.g. {@code col_buffer_}), created on first request with its
+     * element count; elements are 4 bytes (float, int and unsigned int alike).
+     */
+    public SimBlob internal(String name, long count) {
+        return internals.computeIfAbsent(name, n -> {
+            String key = keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + n;
+            long bytes = count * Float.BYTES;
+            return new SimBlob(n, Shape.of(Math.toIntExact(count)),
+                    allocations.create(key + "/data", bytes, internalComponent, layer.index()),
+                    allocations.create(key + "/diff", bytes, internalComponent, layer.index()));
+        });
+    }
+
+    public SimBlob internal(String name, Shape shape) {
+        return internal(name, shape.count());
+    }
+
+    /** Makes {@code to} use {@code from}'s data storage ({@code Blob::ShareData}). */
+    public void shareData(SimBlob to, SimBlob from) {
+        to.data = from.data;
+    }
+
+    /** Makes {@code to} use {@code from}'s diff storage ({@code Blob::ShareDiff}). */
+    public void shareDiff(SimBlob to, SimBlob from) {
+        to.diff = from.diff;
+    }
+
+    /** Points a blob's data at memory it does not own ({@code Blob::set_cpu_data}). */
+    public void setExternalData(SimBlob to, Buffer external) {
+        to.data = external;
+    }
+
+    /** A buffer no blob of the net holds (prefetch batches, loaded files), touched on creation when asked. */
+    public Buffer detached(String name, long count, Component component, boolean touched) {
+        Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
+        Buffer b = allocations.create(keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + name,
+                count * Float.BYTES, c, layer.index());
+        if (touched) {
+            b.touch();
+        }
+        return b;
+    }
+
+    /** Caffe would abort (a CHECK or NOT_IMPLEMENTED) if this net ran. */
+    public dev.caffemem.net.NetException fatal(String message) {
+        return dev.caffemem.net.NetException.at(layer.spec(), message);
+    }
+
+    /** The layer's declared loss weight on top i (0 when none). */
+    public double lossWeight(int top) {
+        return layer.lossWeight(top);
+    }
+
+    Allocations allocations() {
+        return allocations;
+    }
+
+    String keyPrefix() {
+        return keyPrefix;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.caffemem.model;
+
+/** Caffe's {@code Caffe::Brew} mode: where layers compute. */
+public enum Mode {
+    CPU, GPU
+}

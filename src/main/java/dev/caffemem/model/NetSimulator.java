@@ -1,0 +1,177 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetGraph;
+import dev.caffemem.net.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays one Caffe net through setup, forward and (for a training net) backward, touching buffers
+ * the way the real layers do. The result is the set of buffers a real process holds afterwards.
+ */
+public final class NetSimulator {
+    private final NetGraph graph;
+    private final Mode mode;
+    private final Allocations allocations;
+    private final String prefix;
+    private final boolean testNet;
+    private final List<SimBlob> blobs = new ArrayList<>();
+    private final List<SimBlob> params = new ArrayList<>();
+    private final List<LayerRun> runs = new ArrayList<>();
+    private final List<LayerBehavior> behaviors = new ArrayList<>();
+
+    /**
+     * @param prefix  key prefix, "" for the train net, "test0/" etc. for test nets
+     * @param shared  for a test net: train-net param blobs by layer name, whose data it shares
+     *                ({@code Net::ShareTrainedLayersWith}); empty for the train net
+     */
+    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
+                        Map<String, List<SimBlob>> shared) {
+        this.graph = graph;
+        this.mode = mode;
+        this.allocations = allocations;
+        this.prefix = prefix;
+        this.testNet = !prefix.isEmpty();
+        for (NetGraph.Blob b : graph.blobs()) {
+            int producer = producerOf(b.id());
+            String key = prefix + "blob/" + b.id() + "/" + b.name();
+            long bytes = b.shape().count() * Float.BYTES;
+            blobs.add(new SimBlob(b.name(), b.shape(),
+                    allocations.create(key + "/data", bytes, component(Component.ACTIVATION_DATA), producer),
+                    allocations.create(key + "/diff", bytes, component(Component.ACTIVATION_DIFF), producer)));
+        }
+        for (NetGraph.Param p : graph.params()) {
+            if (p.owner() >= 0) {
+                SimBlob owner = params.get(p.owner());
+                params.add(new SimBlob("param" + p.id(), p.shape(), owner.data, owner.diff));
+                continue;
+            }
+            String key = prefix + "param/" + p.id();
+            long bytes = p.shape().count() * Float.BYTES;
+            params.add(new SimBlob("param" + p.id(), p.shape(),
+                    allocations.create(key + "/data", bytes, component(Component.PARAM_DATA), p.layer()),
+                    allocations.create(key + "/diff", bytes, component(Component.PARAM_DIFF), p.layer())));
+        }
+        for (NetGraph.Layer layer : graph.layers()) {
+            List<SimBlob> layerParams = new ArrayList<>();
+            for (int id : layer.params()) {
+                layerParams.add(params.get(id));
+            }
+            List<SimBlob> trained = shared.get(layer.name());
+            if (trained != null && trained.size() == layerParams.size()) {
+                for (int i = 0; i < trained.size(); i++) {
+                    layerParams.get(i).data = trained.get(i).data;
+                }
+            }
+            runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
+                    component(Component.LAYER_BUFFERS), prefix + "layer"));
+            behaviors.add(Behaviors.of(layer));
+        }
+    }
+
+    private Component component(Component c) {
+        return testNet ? Component.TEST_NET : c;
+    }
+
+    private int producerOf(int blobId) {
+        for (NetGraph.Layer l : graph.layers()) {
+            if (l.tops().contains(blobId)) {
+                return l.index();
+            }
+        }
+        return -1;
+    }
+
+    private List<SimBlob> pick(List<Integer> ids) {
+        List<SimBlob> out = new ArrayList<>();
+        for (int id : ids) {
+            out.add(blobs.get(id));
+        }
+        return out;
+    }
+
+    /** Net::Init: every layer's SetUp, including {@code Layer::SetLossWeights}. */
+    public void setUp() {
+        for (int i = 0; i < runs.size(); i++) {
+            LayerRun r = runs.get(i);
+            behaviors.get(i).setUp(r);
+            for (SimBlob p : r.paramBlobs()) {
+                // fillers (or caffe_set) initialise every parameter in LayerSetUp
+                p.touchData();
+            }
+            for (int t = 0; t < r.tops().size(); t++) {
+                if (r.layer().lossWeight(t) != 0) {
+                    r.top(t).touchDiff();
+                }
+            }
+        }
+    }
+
+    /** Net::ClearParamDiffs: zero every learnable parameter's diff. */
+    public void clearParamDiffs() {
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                params.get(p.id()).touchDiff();
+            }
+        }
+    }
+
+    /** Net::Forward: each layer's Forward, then the loss read-back of every weighted top. */
+    public void forward() {
+        for (int i = 0; i < runs.size(); i++) {
+            LayerRun r = runs.get(i);
+            behaviors.get(i).forward(r);
+            for (int t = 0; t < r.tops().size(); t++) {
+                if (r.layer().lossWeight(t) != 0) {
+                    r.top(t).touchData();
+                    r.top(t).touchDiff();
+                }
+            }
+        }
+    }
+
+    /** Net::Backward: layers in reverse, only those that need it. */
+    public void backward() {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            if (runs.get(i).layer().needBackward()) {
+                behaviors.get(i).backward(runs.get(i));
+            }
+        }
+    }
+
+    /** The net's learnable parameters, in {@code learnable_params()} order. */
+    public List<SimBlob> learnableParams() {
+        List<SimBlob> out = new ArrayList<>();
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                out.add(params.get(p.id()));
+            }
+        }
+        return out;
+    }
+
+    /** Param blobs by layer name, for a test net to share ({@code ShareTrainedLayersWith}). */
+    public Map<String, List<SimBlob>> paramsByLayer() {
+        Map<String, List<SimBlob>> out = new java.util.HashMap<>();
+        for (LayerRun r : runs) {
+            if (!r.paramBlobs().isEmpty()) {
+                out.put(r.layer().name(), r.paramBlobs());
+            }
+        }
+        return out;
+    }
+
+    public NetGraph graph() {
+        return graph;
+    }
+
+    public List<SimBlob> blobs() {
+        return blobs;
+    }
+
+    /** A detached buffer, for costs that no blob holds (e.g. prefetch batches). */
+    Buffer buffer(String name, Shape shape, Component component, int layer) {
+        return allocations.create(prefix + name, shape.count() * Float.BYTES, component(component), layer);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.caffemem.model;
+
+import java.util.List;
+
+/**
+ * The solver's own buffers after one iteration ({@code SGDSolver::PreSolve}, {@code ApplyUpdate}):
+ * per learnable parameter, history_ (and a second set for AdaDelta/Adam), update_ and temp_, touched
+ * as the solver type, the mode and L1 regularization dictate.
+ */
+final class SolverModel {
+
+    private SolverModel() {
+    }
+
+    static void apply(Allocations allocations, List<SimBlob> learnable, List<Integer> layers, List<Double> decayMults,
+                      SolverSettings solver, Mode mode) {
+        int n = learnable.size();
+        boolean l1 = solver.regularization().equals("L1") && solver.weightDecay() != 0;
+        for (int set = 0; set < solver.type().historySets(); set++) {
+            for (int i = 0; i < n; i++) {
+                buffer(allocations, "solver/history/" + (set * n + i) + "/data", learnable.get(i), layers.get(i)).touch();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Buffer update = buffer(allocations, "solver/update/" + i + "/data", learnable.get(i), layers.get(i));
+            Buffer temp = buffer(allocations, "solver/temp/" + i + "/data", learnable.get(i), layers.get(i));
+            if (solver.type().touchesUpdate(mode)) {
+                update.touch();
+            }
+            if (solver.type().touchesTemp(mode) || l1 && decayMults.get(i) != 0) {
+                temp.touch();
+            }
+        }
+    }
+
+    private static Buffer buffer(Allocations allocations, String key, SimBlob param, int layer) {
+        return allocations.create(key, param.count() * Float.BYTES, Component.SOLVER_STATE, layer);
+    }
+}
