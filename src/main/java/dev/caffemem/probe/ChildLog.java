@@ -1,0 +1,67 @@
+package dev.caffemem.probe;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Reads a probe child's stderr: progress lines go to a listener, Caffe's glog lines are kept (the
+ * last few hundred) to explain a failure, and everything is echoed when the user asked for Caffe's log.
+ */
+final class ChildLog {
+    private static final int KEEP = 400;
+    private final Deque<String> tail = new ArrayDeque<>();
+    private final Consumer<String> progress;
+    private final Consumer<String> echo;
+
+    ChildLog(Consumer<String> progress, Consumer<String> echo) {
+        this.progress = progress;
+        this.echo = echo;
+    }
+
+    synchronized void line(String line) {
+        if (line.startsWith("@progress ")) {
+            progress.accept(line.substring("@progress ".length()));
+            return;
+        }
+        if (echo != null) {
+            echo.accept(line);
+        }
+        tail.addLast(line);
+        if (tail.size() > KEEP) {
+            tail.removeFirst();
+        }
+    }
+
+    /** glog's fatal line: {@code F1129 00:12:34.567890 12345 net.cpp:123] Check failed: ...}. */
+    synchronized Optional<String> fatalLine() {
+        return tail.stream().filter(l -> l.length() > 1 && l.charAt(0) == 'F' && Character.isDigit(l.charAt(1)))
+                .reduce((a, b) -> b).map(ChildLog::message);
+    }
+
+    /** The layer Caffe was setting up last ("Creating Layer x" / "Setting up x"), if its log shows one. */
+    synchronized Optional<String> lastLayer() {
+        String found = null;
+        for (String l : tail) {
+            String m = message(l);
+            for (String prefix : new String[] {"Creating Layer ", "Setting up ", "Creating layer "}) {
+                if (m.startsWith(prefix)) {
+                    found = m.substring(prefix.length()).trim();
+                }
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** A Java exception's first line, for failures outside Caffe. */
+    synchronized Optional<String> javaError() {
+        return tail.stream().filter(l -> l.startsWith("Exception in thread") || l.startsWith("Caused by:"))
+                .reduce((a, b) -> b);
+    }
+
+    private static String message(String glogLine) {
+        int bracket = glogLine.indexOf("] ");
+        return bracket > 0 && bracket < 60 ? glogLine.substring(bracket + 2) : glogLine;
+    }
+}

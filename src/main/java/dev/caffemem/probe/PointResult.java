@@ -1,0 +1,32 @@
+package dev.caffemem.probe;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one probe point measured in the real Caffe. Plain data (read by the parent without natives).
+ *
+ * @param buffers         every allocated SyncedMemory, deduplicated by address, by key
+ *                        (same keys as the analytical model's buffers)
+ * @param blobs           every blob of the train (or inference) net with its real shape
+ * @param caffeLogBytes   Caffe's "Memory required for data" of the main net, recomputed from its top blobs
+ * @param allocatorBytes  glibc in-use bytes (uordblks + hblkhd) after the step minus before the net existed
+ * @param rssBytes        anonymous RSS after the step minus before the net existed
+ * @param seconds         wall time per phase: build, step (and fill)
+ */
+public record PointResult(int batch, List<Buffer> buffers, List<Blob> blobs, long caffeLogBytes,
+                          List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long allocatorBaseline,
+                          Map<String, Double> seconds) {
+
+    /** One allocated buffer. */
+    public record Buffer(String key, long bytes, String component) {
+    }
+
+    /** One blob and its shape. */
+    public record Blob(int id, String name, List<Integer> shape) {
+    }
+
+    public long blobBytes() {
+        return buffers.stream().mapToLong(Buffer::bytes).sum();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.caffemem.probe;
+
+/** A probe child that did not finish its points; {@link #kind()} says how. No natives involved. */
+public final class ProbeException extends RuntimeException {
+
+    /** How a child ended. */
+    public enum Kind { CAFFE_ABORTED, KILLED, TIMEOUT, FAILED }
+
+    private final Kind kind;
+
+    public ProbeException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.caffemem.probe;
+
+import java.util.List;
+
+/**
+ * What a probe child process is asked to run: a list of points, each a ready-to-run solver
+ * prototxt (training) or net prototxt (inference) written by the parent. Plain data, no natives.
+ *
+ * @param quietUptimeMillis wait until the child JVM has been up this long before the first baseline,
+ *                          so the JVM's own delayed start-up frees do not land inside a measurement
+ */
+public record ProbeJob(List<Point> points, long quietUptimeMillis, String output) {
+
+    /**
+     * One measurement.
+     *
+     * @param solverType Caffe's solver type name (SGD, Adam, ...) when training, else null
+     * @param file       the solver prototxt (training) or the net prototxt (inference)
+     */
+    public record Point(int batch, String phase, String solverType, String file) {
+    }
+
+    public ProbeJob {
+        points = List.copyOf(points);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.caffemem.probe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs probe points in a child JVM that loads Caffe, and turns however the child ends into either
+ * results or a one-line {@link ProbeException}. The parent never loads native code. Points the child
+ * measured before it died are still returned through {@link #completed()}.
+ */
+public final class ProbeRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Duration timeout;
+    private final boolean caffeLog;
+    private final Consumer<String> progress;
+    private final List<String> extraJvmArgs;
+    private final List<PointResult> completed = new ArrayList<>();
+
+    /**
+     * @param timeout      how long the child may run in all
+     * @param caffeLog     echo Caffe's own log to stderr
+     * @param progress     receives "point=N phase=P" lines while the child runs
+     * @param extraJvmArgs e.g. -Xmx for the child, or -XX flags for experiments
+     */
+    public ProbeRunner(Duration timeout, boolean caffeLog, Consumer<String> progress, List<String> extraJvmArgs) {
+        this.timeout = timeout;
+        this.caffeLog = caffeLog;
+        this.progress = progress;
+        this.extraJvmArgs = List.copyOf(extraJvmArgs);
+    }
+
+    /** The command that starts a worker for a job file: this JVM's java, this classpath, quiet settings. */
+    List<String> command(Path jobFile) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xint");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xss1m");
+        cmd.add("-Xmx256m");
+        cmd.add("-Dorg.bytedeco.javacpp.platform.extension=");
+        cmd.add("-Dorg.bytedeco.javacpp.nopointergc=true");
+        cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        cmd.add("-Dorg.bytedeco.javacpp.maxBytes=0");
+        cmd.addAll(extraJvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ProbeWorker.class.getName());
+        cmd.add(jobFile.toString());
+        return cmd;
+    }
+
+    public List<PointResult> completed() {
+        return List.copyOf(completed);
+    }
+
+    /**
+     * Runs the points in one child, in order.
+     *
+     * @param work a private directory for the job and result files; the caller removes it
+     */
+    public List<PointResult> run(List<ProbeJob.Point> points, long quietUptimeMillis, Path work) {
+        completed.clear();
+        Path jobFile = work.resolve("job.json");
+        Path out = work.resolve("results.jsonl");
+        try {
+            JSON.writeValue(jobFile.toFile(), new ProbeJob(points, quietUptimeMillis, out.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessBuilder pb = new ProcessBuilder(command(jobFile));
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putIfAbsent("GLOG_minloglevel", "0");
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ChildLog log = new ChildLog(progress, caffeLog ? System.err::println : null);
+        Process child;
+        try {
+            child = pb.start();
+        } catch (IOException e) {
+            throw new ProbeException(ProbeException.Kind.FAILED, "cannot start the probe child: " + e.getMessage());
+        }
+        Thread reader = new Thread(() -> pump(child, log), "probe-stderr");
+        reader.setDaemon(true);
+        reader.start();
+        int exit;
+        try {
+            if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                child.descendants().forEach(ProcessHandle::destroyForcibly);
+                child.destroyForcibly();
+                child.waitFor(10, TimeUnit.SECONDS);
+                readResults(out);
+                throw new ProbeException(ProbeException.Kind.TIMEOUT, "the probe child ran past the "
+                        + timeout.toSeconds() + " s timeout and was stopped (" + completed.size() + " of "
+                        + points.size() + " points measured)");
+            }
+            exit = child.exitValue();
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ProbeException(ProbeException.Kind.FAILED, "interrupted while waiting for the probe child");
+        }
+        readResults(out);
+        if (exit != 0) {
+            throw failure(exit, log, points.size());
+        }
+        return completed();
+    }
+
+    private static void pump(Process child, ChildLog log) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                log.line(line);
+            }
+        } catch (IOException e) {
+            // the child is gone; what was read is what there is
+        }
+    }
+
+    private void readResults(Path out) {
+        completed.clear();
+        if (!Files.exists(out)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    completed.add(JSON.readValue(line, PointResult.class));
+                }
+            }
+        } catch (IOException e) {
+            // a line cut short by a dying child: keep the complete ones
+        }
+    }
+
+    private ProbeException failure(int exit, ChildLog log, int total) {
+        String progressNote = " (" + completed.size() + " of " + total + " points measured)";
+        String layer = log.lastLayer().map(l -> " while setting up layer \"" + l + "\"").orElse("");
+        if (exit == 134 || log.fatalLine().isPresent()) {
+            String why = log.fatalLine().orElse("abort() without a glog message");
+            return new ProbeException(ProbeException.Kind.CAFFE_ABORTED, "Caffe aborted" + layer + ": " + why + progressNote);
+        }
+        if (exit > 128) {
+            int signal = exit - 128;
+            String name = signal == 9 ? "SIGKILL, most likely the kernel's OOM killer" : "signal " + signal;
+            return new ProbeException(ProbeException.Kind.KILLED, "the probe child was killed by " + name + layer + progressNote);
+        }
+        String java = log.javaError().orElse("exit code " + exit);
+        return new ProbeException(ProbeException.Kind.FAILED, "the probe child failed: " + java + progressNote);
+    }
+}

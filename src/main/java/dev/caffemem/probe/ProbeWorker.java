@@ -1,0 +1,282 @@
+package dev.caffemem.probe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.caffe.Caffe;
+import org.bytedeco.caffe.FloatAdaDeltaSolver;
+import org.bytedeco.caffe.FloatAdaGradSolver;
+import org.bytedeco.caffe.FloatAdamSolver;
+import org.bytedeco.caffe.FloatBlob;
+import org.bytedeco.caffe.FloatBlobSharedVector;
+import org.bytedeco.caffe.FloatBlobVector;
+import org.bytedeco.caffe.FloatBlobVectorVector;
+import org.bytedeco.caffe.FloatNesterovSolver;
+import org.bytedeco.caffe.FloatNet;
+import org.bytedeco.caffe.FloatNetSharedVector;
+import org.bytedeco.caffe.FloatRMSPropSolver;
+import org.bytedeco.caffe.FloatSGDSolver;
+import org.bytedeco.caffe.NetParameter;
+import org.bytedeco.caffe.SolverParameter;
+import org.bytedeco.caffe.StringVector;
+import org.bytedeco.caffe.SyncedMemory;
+import org.bytedeco.caffe.global.caffe;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * The child-process side of a probe: loads Caffe, and for each point builds the real net (or solver),
+ * runs one real iteration, and records what Caffe allocated. One JSON line per point is appended to
+ * the output file as soon as it is measured, so a later abort loses nothing already measured.
+ * Progress lines go to stderr as {@code @progress point=N phase=...}.
+ *
+ * <p>Run only in a child JVM: Caffe aborts the process on a bad net.
+ */
+public final class ProbeWorker {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProbeWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ProbeJob job = JSON.readValue(Path.of(args[0]).toFile(), ProbeJob.class);
+        long t0 = System.nanoTime();
+        progress(0, "load");
+        silenceGlogUnlessAsked();
+        Loader.load(caffe.class);
+        Caffe.set_mode(Caffe.CPU);
+        GlibcMalloc.inUseBytes();
+        progress(0, "warm-up");
+        warmUp(Path.of(job.output()).resolveSibling("warmup-solver.prototxt"));
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        waitForQuietJvm(job.quietUptimeMillis());
+        Path out = Path.of(job.output());
+        for (int i = 0; i < job.points().size(); i++) {
+            PointResult r = measure(i + 1, job.points().get(i), i == 0 ? loadSeconds : 0);
+            try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                w.write(JSON.writeValueAsString(r));
+                w.write('\n');
+            }
+        }
+        progress(job.points().size(), "done");
+    }
+
+    private static void silenceGlogUnlessAsked() {
+        if (System.getenv("GLOG_minloglevel") == null) {
+            // glog reads FLAGS_minloglevel at each message; 2 = ERROR keeps Caffe's INFO and WARNING lines out
+            try {
+                Loader.load(caffe.class);
+                new IntPointer(Loader.addressof("_ZN3fLI17FLAGS_minloglevelE")).put(2);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                // the environment variable set by the parent is the primary switch; this is a fallback
+            }
+        }
+    }
+
+    /**
+     * One tiny solver step before any baseline, so that one-time allocations (glog's buffers, the
+     * layer registry, protobuf descriptors, OpenBLAS's thread setup) land outside every measurement.
+     */
+    private static void warmUp(Path file) throws IOException {
+        String net = "layer { name: 'in' type: 'Input' top: 'x' top: 'y' input_param { shape { dim: 2 dim: 1 dim: 4 dim: 4 }"
+                + " shape { dim: 2 } } }"
+                + " layer { name: 'c' type: 'Convolution' bottom: 'x' top: 'c' convolution_param { num_output: 2 kernel_size: 3 } }"
+                + " layer { name: 'p' type: 'Pooling' bottom: 'c' top: 'p' pooling_param { kernel_size: 2 } }"
+                + " layer { name: 'f' type: 'InnerProduct' bottom: 'p' top: 'f' inner_product_param { num_output: 2 } }"
+                + " layer { name: 'l' type: 'SoftmaxWithLoss' bottom: 'f' bottom: 'y' top: 'l' }";
+        Files.writeString(file, "net_param { " + net + " } base_lr: 0.01 lr_policy: 'fixed' display: 0 snapshot: 0\n");
+        SolverParameter param = new SolverParameter();
+        if (!caffe.ReadProtoFromTextFile(file.toString(), param)) {
+            throw new IllegalStateException("warm-up solver did not parse");
+        }
+        try (FloatSGDSolver solver = new FloatSGDSolver(param)) {
+            fillInputs(solver.net());
+            solver.Step(1);
+        }
+        Files.deleteIfExists(file);
+    }
+
+    private static void waitForQuietJvm(long uptimeMillis) throws InterruptedException {
+        long up = ManagementFactory.getRuntimeMXBean().getUptime();
+        if (up < uptimeMillis) {
+            progress(0, "settle");
+            Thread.sleep(uptimeMillis - up);
+        }
+    }
+
+    private static PointResult measure(int index, ProbeJob.Point point, double loadSeconds) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        if (loadSeconds > 0) {
+            seconds.put("load", loadSeconds);
+        }
+        long baseline = GlibcMalloc.inUseBytes();
+        long rssBaseline = RssReader.anonymousBytes();
+        long t = System.nanoTime();
+        progress(index, "build");
+        boolean train = point.phase().equals("TRAIN");
+        FloatSGDSolver solver = null;
+        FloatNet inference = null;
+        try {
+            FloatNet net;
+            List<FloatNet> tests = new ArrayList<>();
+            if (train) {
+                SolverParameter param = new SolverParameter();
+                if (!caffe.ReadProtoFromTextFile(point.file(), param)) {
+                    throw new IllegalStateException("Caffe could not parse " + point.file());
+                }
+                solver = newSolver(point.solverType(), param);
+                net = solver.net();
+                FloatNetSharedVector testNets = solver.test_nets();
+                for (long k = 0; k < testNets.size(); k++) {
+                    tests.add(testNets.get(k));
+                }
+            } else {
+                NetParameter param = new NetParameter();
+                if (!caffe.ReadProtoFromTextFile(point.file(), param)) {
+                    throw new IllegalStateException("Caffe could not parse " + point.file());
+                }
+                param.mutable_state().set_phase(caffe.TEST);
+                inference = new FloatNet(param);
+                net = inference;
+            }
+            seconds.put("build", lap(t));
+            t = System.nanoTime();
+            progress(index, "fill");
+            fillInputs(net);
+            for (FloatNet test : tests) {
+                fillInputs(test);
+            }
+            seconds.put("fill", lap(t));
+            t = System.nanoTime();
+            progress(index, train ? "step" : "forward");
+            if (train) {
+                solver.Step(1);
+            } else {
+                net.Forward();
+            }
+            seconds.put(train ? "step" : "forward", lap(t));
+            progress(index, "census");
+            List<PointResult.Buffer> buffers = new ArrayList<>();
+            Set<Long> seen = new HashSet<>();
+            List<PointResult.Blob> blobs = census(net, "", false, seen, buffers);
+            List<Long> testLog = new ArrayList<>();
+            for (int k = 0; k < tests.size(); k++) {
+                census(tests.get(k), "test" + k + "/", true, seen, buffers);
+                testLog.add(caffeLogBytes(tests.get(k)));
+            }
+            if (solver != null) {
+                FloatBlobSharedVector history = solver.history();
+                for (long h = 0; h < history.size(); h++) {
+                    record(history.get(h), "solver/history/" + h, "solverState", "solverState", seen, buffers);
+                }
+            }
+            long allocator = GlibcMalloc.inUseBytes() - baseline;
+            long rss = RssReader.anonymousBytes() - rssBaseline;
+            return new PointResult(point.batch(), buffers, blobs, caffeLogBytes(net), testLog, allocator, rss,
+                    baseline, seconds);
+        } finally {
+            progress(index, "release");
+            if (solver != null) {
+                solver.close();
+            }
+            if (inference != null) {
+                inference.close();
+            }
+        }
+    }
+
+    /** A solver constructed from Java, so that close() deletes it and frees everything it holds. */
+    private static FloatSGDSolver newSolver(String type, SolverParameter param) {
+        return switch (type) {
+            case "SGD" -> new FloatSGDSolver(param);
+            case "Nesterov" -> new FloatNesterovSolver(param);
+            case "AdaGrad" -> new FloatAdaGradSolver(param);
+            case "RMSProp" -> new FloatRMSPropSolver(param);
+            case "AdaDelta" -> new FloatAdaDeltaSolver(param);
+            case "Adam" -> new FloatAdamSolver(param);
+            default -> throw new IllegalArgumentException("unknown solver type " + type);
+        };
+    }
+
+    /** What a user of an Input-layer net does first: write the inputs (zeros are valid labels too). */
+    private static void fillInputs(FloatNet net) {
+        FloatBlobVector inputs = net.input_blobs();
+        for (long i = 0; i < inputs.size(); i++) {
+            inputs.get(i).mutable_cpu_data();
+        }
+    }
+
+    private static List<PointResult.Blob> census(FloatNet net, String prefix, boolean test, Set<Long> seen,
+                                                 List<PointResult.Buffer> out) {
+        List<PointResult.Blob> shapes = new ArrayList<>();
+        FloatBlobSharedVector blobs = net.blobs();
+        StringVector names = net.blob_names();
+        for (int i = 0; i < blobs.size(); i++) {
+            FloatBlob blob = blobs.get(i);
+            String name = names.get(i).getString();
+            String key = prefix + "blob/" + i + "/" + name;
+            record(blob, key, test ? "testNet" : "activationData", test ? "testNet" : "activationDiff", seen, out);
+            List<Integer> shape = new ArrayList<>();
+            for (int a = 0; a < blob.num_axes(); a++) {
+                shape.add(blob.shape(a));
+            }
+            shapes.add(new PointResult.Blob(i, name, shape));
+        }
+        FloatBlobSharedVector params = net.params();
+        for (int i = 0; i < params.size(); i++) {
+            record(params.get(i), prefix + "param/" + i, test ? "testNet" : "paramData", test ? "testNet" : "paramDiff",
+                    seen, out);
+        }
+        return shapes;
+    }
+
+    /** Records a blob's data and diff if allocated and not already seen (shared storage counts once). */
+    private static void record(FloatBlob blob, String key, String dataComponent, String diffComponent, Set<Long> seen,
+                               List<PointResult.Buffer> out) {
+        try (SyncedMemory data = blob.data(); SyncedMemory diff = blob.diff()) {
+            add(data, key + "/data", dataComponent, seen, out);
+            add(diff, key + "/diff", diffComponent, seen, out);
+        }
+    }
+
+    private static void add(SyncedMemory mem, String key, String component, Set<Long> seen,
+                            List<PointResult.Buffer> out) {
+        if (mem != null && !mem.isNull() && mem.head() != SyncedMemory.UNINITIALIZED && seen.add(mem.address())) {
+            out.add(new PointResult.Buffer(key, mem.size(), component));
+        }
+    }
+
+    /** Net::Init's memory_used_: every layer's top counts, in floats. */
+    private static long caffeLogBytes(FloatNet net) {
+        long count = 0;
+        FloatBlobVectorVector tops = net.top_vecs();
+        for (long l = 0; l < tops.size(); l++) {
+            FloatBlobVector layerTops = tops.get(l);
+            for (long t = 0; t < layerTops.size(); t++) {
+                count += layerTops.get(t).count();
+            }
+        }
+        return count * Float.BYTES;
+    }
+
+    private static double lap(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static void progress(int point, String phase) {
+        System.err.println("@progress point=" + point + " phase=" + phase);
+        System.err.flush();
+    }
+}
