@@ -1,0 +1,159 @@
+package dev.caffemem.cli;
+
+import dev.caffemem.model.EstimateRequest;
+import dev.caffemem.model.Mode;
+import dev.caffemem.model.SolverSettings;
+import dev.caffemem.net.NetException;
+import dev.caffemem.net.NetSpec;
+import dev.caffemem.net.Shape;
+import dev.caffemem.net.ShapeOverrides;
+import dev.caffemem.prototxt.Message;
+import dev.caffemem.prototxt.Schema;
+import dev.caffemem.prototxt.SourcePos;
+import dev.caffemem.prototxt.TextFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns the net options into a request: reads the files, resolves the solver's net, parses shapes. */
+final class NetLoader {
+
+    /** The net and solver as read. */
+    record Loaded(Message net, String netLabel, Message solverParam, SolverSettings solver, Path solverFile) {
+    }
+
+    private NetLoader() {
+    }
+
+    static Loaded load(NetOptions o) {
+        Message solverParam = null;
+        SolverSettings solver = SolverSettings.assumedSgd();
+        if (o.solver != null) {
+            solverParam = TextFormat.parse(readable(o.solver), Schema.caffe().message("SolverParameter"));
+            solver = SolverSettings.of(solverParam);
+        }
+        Message net;
+        String label;
+        if (o.net != null) {
+            net = NetSpec.read(readable(o.net));
+            label = o.net.toString();
+        } else if (solverParam != null) {
+            SolverNet sn = solverNet(solverParam, o.solver);
+            net = sn.net();
+            label = sn.label();
+        } else {
+            throw new CliException(ExitCodes.USAGE, "give a net prototxt, or a --solver whose net or train_net names one");
+        }
+        return new Loaded(net, label, solverParam, solver, o.solver);
+    }
+
+    private record SolverNet(Message net, String label) {
+    }
+
+    /** {@code Solver::InitTrainNet}: exactly one of net, net_param, train_net, train_net_param. */
+    private static SolverNet solverNet(Message s, Path solverFile) {
+        List<String> given = new ArrayList<>();
+        for (String f : List.of("net", "net_param", "train_net", "train_net_param")) {
+            if (s.has(f)) {
+                given.add(f);
+            }
+        }
+        if (given.size() != 1) {
+            throw new NetException(s.pos(), given.isEmpty()
+                    ? "the solver names no train net (net, net_param, train_net or train_net_param); give NET"
+                    : "the solver gives " + String.join(" and ", given) + "; Caffe accepts exactly one");
+        }
+        String field = given.get(0);
+        if (field.endsWith("_param")) {
+            // Caffe uses inline nets literally: no V1 or input upgrade
+            return new SolverNet(s.getMessage(field), solverFile + " (" + field + ")");
+        }
+        Path file = resolve(s.getString(field), solverFile, s.pos(field));
+        return new SolverNet(NetSpec.read(file), file.toString());
+    }
+
+    /** A path written in a solver: as given, else next to the solver, else under one of its ancestors. */
+    static Path resolve(String written, Path solverFile, SourcePos pos) {
+        List<Path> tried = new ArrayList<>();
+        Path direct = Path.of(written);
+        tried.add(direct);
+        if (!direct.isAbsolute() && solverFile != null) {
+            for (Path dir = solverFile.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+                tried.add(dir.resolve(written));
+            }
+        }
+        for (Path p : tried) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new CliException(ExitCodes.BAD_INPUT, pos + ": net file \"" + written + "\" not found (tried "
+                + tried.size() + " places: the current directory, then the solver's directory and its parents)");
+    }
+
+    private static Path readable(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": no such file");
+        }
+        if (!Files.isReadable(p)) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": not readable");
+        }
+        return p;
+    }
+
+    static EstimateRequest request(NetOptions o, Mode mode) {
+        Loaded l = load(o);
+        Map<String, Shape> inputs = inputShapes(o.inputShapes);
+        Map<String, List<String>> tops = topShapes(o.topShapes);
+        ShapeOverrides train = new ShapeOverrides(o.phase == dev.caffemem.net.Phase.TEST && o.batch == null
+                ? o.testBatch : o.batch, inputs, tops);
+        ShapeOverrides test = new ShapeOverrides(o.testBatch, inputs, tops);
+        List<String> stages = new ArrayList<>(o.stages);
+        if (l.solverParam() != null && o.phase == dev.caffemem.net.Phase.TRAIN) {
+            stages.addAll(l.solverParam().getMessage("train_state").getStrings("stage"));
+        }
+        Path solverFile = l.solverFile();
+        return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
+                f -> NetSpec.read(resolve(f, solverFile, null)), stages);
+    }
+
+    static Map<String, Shape> inputShapes(List<String> specs) {
+        Map<String, Shape> out = new HashMap<>();
+        for (String s : specs) {
+            String[] kv = split(s, "--input-shape", "TOP=C,H,W");
+            try {
+                out.put(kv[0], Shape.of(Arrays.stream(kv[1].split(",")).map(String::trim).map(Integer::valueOf).toList()));
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCodes.USAGE, "--input-shape " + s + ": dimensions must be integers, like data=3,224,224");
+            }
+        }
+        return out;
+    }
+
+    static Map<String, List<String>> topShapes(List<String> specs) {
+        Map<String, List<String>> out = new HashMap<>();
+        for (String s : specs) {
+            String[] kv = split(s, "--top-shape", "TOP=D1,D2,...");
+            List<String> dims = Arrays.stream(kv[1].split(",")).map(String::trim).toList();
+            for (String d : dims) {
+                if (!d.equals("N") && !d.matches("\\d+")) {
+                    throw new CliException(ExitCodes.USAGE, "--top-shape " + s + ": each dimension is a number or N (the batch)");
+                }
+            }
+            out.put(kv[0], dims);
+        }
+        return out;
+    }
+
+    private static String[] split(String s, String option, String form) {
+        int eq = s.indexOf('=');
+        if (eq <= 0 || eq == s.length() - 1) {
+            throw new CliException(ExitCodes.USAGE, option + " " + s + ": expected " + form);
+        }
+        return new String[] {s.substring(0, eq).trim(), s.substring(eq + 1).trim()};
+    }
+}

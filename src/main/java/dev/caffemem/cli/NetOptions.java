@@ -1,0 +1,49 @@
+package dev.caffemem.cli;
+
+import dev.caffemem.net.Phase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Which net, which phase, which batch, and the shapes a prototxt cannot tell. Shared by estimate and probe. */
+public final class NetOptions {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NET",
+            description = "Net prototxt (train_val or deploy). May be left out when --solver names the net.")
+    Path net;
+
+    @Option(names = "--solver", paramLabel = "FILE",
+            description = "Solver prototxt: its type, regularization and test nets are used, and its net/train_net "
+                    + "field names the net when NET is not given. Without it, training assumes SGD with momentum.")
+    Path solver;
+
+    @Option(names = "--phase", paramLabel = "PHASE", defaultValue = "TRAIN",
+            description = "TRAIN (one solver iteration, plus the solver's test nets) or TEST (inference: forward only). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Phase phase;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N",
+            description = "Batch to estimate: replaces data layers' batch_size and the first dimension of Input "
+                    + "shapes. Default: the prototxt's own.")
+    Integer batch;
+
+    @Option(names = "--test-batch", paramLabel = "N",
+            description = "The same for the solver's TEST nets.")
+    Integer testBatch;
+
+    @Option(names = "--input-shape", paramLabel = "TOP=C,H,W", split = "\\s+",
+            description = "Per-sample shape of a data layer's top where Caffe would read it from the first record "
+                    + "or image (Data, ImageData without new_height/new_width, HDF5Data). Repeatable.")
+    List<String> inputShapes = new ArrayList<>();
+
+    @Option(names = "--top-shape", paramLabel = "TOP=D1,D2,...",
+            description = "Shape of a top produced by a layer type caffemem does not know (e.g. Python); "
+                    + "N stands for the batch. Repeatable.")
+    List<String> topShapes = new ArrayList<>();
+
+    @Option(names = "--stage", paramLabel = "STAGE",
+            description = "Extra NetState stage for include/exclude rules. Repeatable.")
+    List<String> stages = new ArrayList<>();
+}
