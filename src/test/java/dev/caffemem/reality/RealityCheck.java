@@ -1,0 +1,190 @@
+package dev.caffemem.reality;
+
+import dev.caffemem.model.Buffer;
+import dev.caffemem.model.Component;
+import dev.caffemem.model.Estimate;
+import dev.caffemem.model.EstimateRequest;
+import dev.caffemem.model.Estimator;
+import dev.caffemem.model.Mode;
+import dev.caffemem.model.SolverSettings;
+import dev.caffemem.model.SolverType;
+import dev.caffemem.net.DryRun;
+import dev.caffemem.net.NetGraph;
+import dev.caffemem.net.NetSpec;
+import dev.caffemem.net.NetState;
+import dev.caffemem.net.Phase;
+import dev.caffemem.net.ShapeOverrides;
+import dev.caffemem.prototxt.Message;
+import dev.caffemem.prototxt.Schema;
+import dev.caffemem.prototxt.TextFormat;
+import dev.caffemem.probe.PointResult;
+import dev.caffemem.probe.ProbeJob;
+import dev.caffemem.probe.ProbeRunner;
+import dev.caffemem.shape.LayerKinds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs the analytical estimate and the real Caffe (in a child JVM) on the same nets and compares
+ * them: blob shapes, Caffe's log figure, every allocated buffer by key, and the allocator total.
+ */
+public final class RealityCheck {
+
+    /** One net at one batch with one solver. {@code net} is an upgraded NetParameter. */
+    public record Case(String name, Message net, SolverType solver, int batch, ShapeOverrides overrides) {
+        public Case(String name, Message net, SolverType solver, int batch) {
+            this(name, net, solver, batch, ShapeOverrides.NONE);
+        }
+    }
+
+    /** What was compared. Empty mismatch lists mean byte-exact agreement. */
+    public record Outcome(Case test, Estimate estimate, PointResult real, List<String> bufferMismatches,
+                          List<String> shapeMismatches, long estimatedCaffeLog, long realCaffeLog) {
+
+        /** The estimate of what malloc holds: every modeled byte (there is no prefetch in a dry run). */
+        public long estimatedAllocatorBytes() {
+            return estimate.totalBytes();
+        }
+
+        public double allocatorError() {
+            return (estimatedAllocatorBytes() - (double) real.allocatorBytes()) / real.allocatorBytes();
+        }
+
+        public String describe() {
+            return test.name() + " " + test.solver().caffeName() + " batch " + test.batch();
+        }
+    }
+
+    private RealityCheck() {
+    }
+
+    /** The dry-run form of a net at a batch: data layers as Input layers, constant fillers. */
+    public static Message dryRun(Message net, int batch, ShapeOverrides overrides) {
+        ShapeOverrides o = overrides.withBatch(batch);
+        return DryRun.rewrite(net, state -> NetGraph.build(NetSpec.of(net, state), new LayerKinds(o), o), true);
+    }
+
+    public static List<Outcome> run(List<Case> cases, Path work, long quietUptimeMillis, Duration timeout) {
+        List<ProbeJob.Point> points = new ArrayList<>();
+        List<Estimate> estimates = new ArrayList<>();
+        List<Message> rewritten = new ArrayList<>();
+        try {
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Message net = dryRun(c.net(), c.batch(), c.overrides());
+                rewritten.add(net);
+                estimates.add(Estimator.estimate(new EstimateRequest(net, Phase.TRAIN, Mode.CPU,
+                        SolverSettings.assumedSgd().withType(c.solver()), ShapeOverrides.NONE, ShapeOverrides.NONE,
+                        f -> null, List.of())));
+                Path solver = work.resolve("solver-" + i + ".prototxt");
+                Files.writeString(solver, TextFormat.print(solverFor(net, c.solver())));
+                points.add(new ProbeJob.Point(c.batch(), "TRAIN", c.solver().caffeName(), solver.toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProbeRunner runner = new ProbeRunner(timeout, false, p -> { }, List.of());
+        List<PointResult> real = runner.run(points, quietUptimeMillis, work);
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            out.add(compare(cases.get(i), estimates.get(i), real.get(i)));
+        }
+        return out;
+    }
+
+    static Message solverFor(Message net, SolverType type) {
+        Message s = new Message(Schema.caffe().message("SolverParameter"));
+        s.set("net_param", net);
+        s.set("type", type.caffeName());
+        s.set("base_lr", 0.01);
+        s.set("lr_policy", "fixed");
+        boolean noMomentum = type == SolverType.ADAGRAD || type == SolverType.RMSPROP;
+        s.set("momentum", noMomentum ? 0.0 : 0.9);
+        s.set("display", 0L);
+        s.set("snapshot", 0L);
+        s.set("max_iter", 1L);
+        return s;
+    }
+
+    private static Outcome compare(Case c, Estimate e, PointResult real) {
+        Map<String, Long> modeled = new TreeMap<>();
+        for (Buffer b : e.buffers()) {
+            if (comparable(b)) {
+                modeled.put(b.key(), b.bytes());
+            }
+        }
+        Map<String, Long> measured = new TreeMap<>();
+        for (PointResult.Buffer b : real.buffers()) {
+            measured.put(b.key(), b.bytes());
+        }
+        List<String> mismatches = new ArrayList<>();
+        for (String key : new TreeSet<>(union(modeled, measured))) {
+            Long m = modeled.get(key);
+            Long r = measured.get(key);
+            if (m == null || !m.equals(r)) {
+                mismatches.add(key + ": estimated " + (m == null ? "nothing" : m) + ", Caffe " + (r == null ? "nothing" : r));
+            }
+        }
+        List<String> shapes = new ArrayList<>();
+        NetGraph graph = NetGraph.build(NetSpec.of(dryRunSource(c, e), NetState.of(Phase.TRAIN)),
+                new LayerKinds(ShapeOverrides.NONE), ShapeOverrides.NONE);
+        if (graph.blobs().size() != real.blobs().size()) {
+            shapes.add("blob count: estimated " + graph.blobs().size() + ", Caffe " + real.blobs().size());
+        }
+        for (int i = 0; i < Math.min(graph.blobs().size(), real.blobs().size()); i++) {
+            NetGraph.Blob b = graph.blob(i);
+            PointResult.Blob r = real.blobs().get(i);
+            List<Integer> dims = new ArrayList<>();
+            for (int d : b.shape().dims()) {
+                dims.add(d);
+            }
+            if (!b.name().equals(r.name()) || !dims.equals(r.shape())) {
+                shapes.add("blob " + i + ": estimated " + b.name() + " " + dims + ", Caffe " + r.name() + " " + r.shape());
+            }
+        }
+        return new Outcome(c, e, real, mismatches, shapes, e.caffeLogBytes(), real.caffeLogBytes());
+    }
+
+    private static Message dryRunSource(Case c, Estimate e) {
+        return dryRun(c.net(), c.batch(), c.overrides());
+    }
+
+    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
+        java.util.Set<String> keys = new java.util.HashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        return keys;
+    }
+
+    /** Buffers the real census can see: net blobs, params, solver history (not layer internals, update_, temp_). */
+    private static boolean comparable(Buffer b) {
+        String k = b.key();
+        return k.startsWith("blob/") || k.startsWith("param/") || k.startsWith("solver/history/")
+                || k.matches("test\\d+/(blob|param)/.*");
+    }
+
+    /** Convenience for failure messages. */
+    public static String summary(Outcome o) {
+        return o.describe() + ": " + o.bufferMismatches().size() + " buffer mismatches, " + o.shapeMismatches().size()
+                + " shape mismatches, caffe log " + o.estimatedCaffeLog() + " vs " + o.realCaffeLog()
+                + ", allocator estimated " + o.estimatedAllocatorBytes() + " vs real " + o.real().allocatorBytes()
+                + " (" + String.format(java.util.Locale.ROOT, "%+.3f%%", 100 * o.allocatorError()) + ")"
+                + ", blob-level components " + components(o);
+    }
+
+    private static String components(Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        for (Component c : new Component[] {Component.ACTIVATION_DATA, Component.ACTIVATION_DIFF, Component.PARAM_DATA,
+                Component.PARAM_DIFF}) {
+            sb.append(c.jsonName()).append('=').append(o.estimate().breakdown().bytes(c)).append(' ');
+        }
+        return sb.toString().trim();
+    }
+}
