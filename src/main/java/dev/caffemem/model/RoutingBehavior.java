@@ -17,13 +17,12 @@ final class RoutingBehavior implements LayerBehavior {
                 || type.equals("Slice") && r.tops().size() == 1;
     }
 
+    /** Reshape and the single-blob Concat/Slice share data and diff in Reshape(), at setup and before each Forward. */
     @Override
     public void setUp(LayerRun r) {
         if (passThrough(r)) {
             r.shareData(r.top(0), r.bottom(0));
             r.shareDiff(r.top(0), r.bottom(0));
-        } else if (type.equals("Split")) {
-            r.tops().forEach(t -> r.shareData(t, r.bottom(0)));
         } else if (type.equals("Filter")) {
             // Reshape reads the selector to count the kept items
             r.bottom(r.bottoms().size() - 1).touchData();
@@ -32,7 +31,16 @@ final class RoutingBehavior implements LayerBehavior {
 
     @Override
     public void forward(LayerRun r) {
-        if (passThrough(r) || type.equals("Split") || type.equals("Silence")) {
+        if (passThrough(r)) {
+            setUp(r);
+            return;
+        }
+        if (type.equals("Split")) {
+            // Split::Forward re-shares on every pass, after its bottom may have been re-pointed (Flatten)
+            r.tops().forEach(t -> r.shareData(t, r.bottom(0)));
+            return;
+        }
+        if (type.equals("Silence")) {
             return;
         }
         if (type.equals("Flatten")) {

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  */
 public final class ProbeRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** glibc's default initial M_MMAP_THRESHOLD (128 KiB), pinned in the child. */
+    public static final long MMAP_THRESHOLD = 128 * 1024;
 
     private final Duration timeout;
     private final boolean caffeLog;
@@ -83,6 +85,12 @@ public final class ProbeRunner {
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().putIfAbsent("GLOG_minloglevel", "0");
+        // A fixed mmap threshold turns off glibc's dynamic one, so that which buffers are mmapped (and
+        // rounded to pages) does not depend on what the JVM freed before: the model assumes this value.
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", Long.toString(MMAP_THRESHOLD));
+        // Freed chunks parked in glibc's per-thread cache still count as in use for mallinfo2;
+        // without the cache, a transient that Caffe frees no longer shows up as noise in a reading.
+        pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         ChildLog log = new ChildLog(progress, caffeLog ? System.err::println : null);
         Process child;

@@ -99,17 +99,22 @@ final class LossShapes implements LayerKind {
         }
     }
 
+    /** ContrastiveLoss's checks use Caffe's legacy 4-D accessors, where a missing axis reads as 1. */
     private static void contrastive(SetupContext ctx) {
         Shape a = ctx.bottom(0);
         Shape b = ctx.bottom(1);
         Shape y = ctx.bottom(2);
-        if (a.axes() < 2 || b.axes() < 2 || a.dim(1) != b.dim(1) || a.count(2) != 1 || b.count(2) != 1) {
+        if (legacy(a, 1) != legacy(b, 1) || legacy(a, 2) * legacy(a, 3) != 1 || legacy(b, 2) * legacy(b, 3) != 1) {
             throw ctx.error("ContrastiveLoss needs two N x C x 1 x 1 feature bottoms of the same C (" + a.dimsString()
                     + ", " + b.dimsString() + ")");
         }
-        if (y.axes() < 2 || y.count(1) != 1) {
+        if (legacy(y, 1) * legacy(y, 2) * legacy(y, 3) != 1) {
             throw ctx.error("ContrastiveLoss needs an N x 1 x 1 x 1 similarity bottom, found " + y.dimsString());
         }
+    }
+
+    private static int legacy(Shape s, int axis) {
+        return axis < s.axes() ? s.dim(axis) : 1;
     }
 
     private static List<Shape> accuracy(SetupContext ctx) {
