@@ -9,7 +9,9 @@ public enum Component {
     SOLVER_STATE("solverState", "solver state"),
     LAYER_BUFFERS("layerBuffers", "layer buffers"),
     PREFETCH("prefetch", "prefetch"),
-    TEST_NET("testNet", "test net");
+    TEST_NET("testNet", "test net"),
+    /** C++ objects (Net, Layer, Blob shells, protobuf copies) and malloc's chunk rounding. */
+    OVERHEAD("overhead", "objects, malloc");
 
     private final String jsonName;
     private final String label;

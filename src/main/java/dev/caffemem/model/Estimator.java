@@ -89,6 +89,7 @@ public final class Estimator {
             net.backward();
             SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
                     req.solver(), req.mode());
+            overhead(allocations, graph, req.solver().type(), "");
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, and no test net");
             }
@@ -98,6 +99,7 @@ public final class Estimator {
             }
         } else {
             net.forward();
+            overhead(allocations, graph, null, "");
         }
         notes.addAll(DataNotes.of(graph));
         return new Run(graph, allocations, tests, notes);
@@ -112,6 +114,7 @@ public final class Estimator {
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
         test.setUp();
         test.forward();
+        overhead(own, graph, null, "test" + index + "/");
         long total = 0;
         for (Buffer b : own.touched()) {
             Buffer copy = allocations.create(b.key(), b.bytes(), Component.TEST_NET, -1);
@@ -119,6 +122,12 @@ public final class Estimator {
             total += b.bytes();
         }
         return new Estimate.TestNetBill(index, batchOf(graph), graph.caffeLogBytes(), total);
+    }
+
+    /** The net's bookkeeping (objects, protobuf copies, malloc rounding of its buffers) as one buffer. */
+    private static void overhead(Allocations allocations, NetGraph graph, SolverType solver, String prefix) {
+        long bytes = Bookkeeping.objects(graph, solver) + Bookkeeping.rounding(allocations.touched());
+        allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
     }
 
     static NetGraph graph(Message net, Phase phase, List<String> stages, ShapeOverrides overrides, Message stateOverride) {

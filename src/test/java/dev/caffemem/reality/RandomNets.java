@@ -41,8 +41,16 @@ public final class RandomNets {
         int h = 6 + rnd.nextInt(18);
         int w = rnd.nextBoolean() ? h : 6 + rnd.nextInt(18);
         text.append("name: \"random\"\n");
-        text.append(String.format("layer { name: \"data\" type: \"Input\" top: \"data\" top: \"label\" input_param {"
-                + " shape { dim: %d dim: %d dim: %d dim: %d } shape { dim: %d } } }%n", n, c, h, w, n));
+        if (rnd.nextInt(3) == 0) {
+            // the train_val pattern: a TEST twin of the data layer with its own batch
+            String input = "layer { name: \"data\" type: \"Input\" top: \"data\" top: \"label\" include { phase: %s }"
+                    + " input_param { shape { dim: %d dim: %d dim: %d dim: %d } shape { dim: %d } } }%n";
+            text.append(String.format(input, "TRAIN", n, c, h, w, n));
+            text.append(String.format(input, "TEST", n + 1, c, h, w, n + 1));
+        } else {
+            text.append(String.format("layer { name: \"data\" type: \"Input\" top: \"data\" top: \"label\" input_param {"
+                    + " shape { dim: %d dim: %d dim: %d dim: %d } shape { dim: %d } } }%n", n, c, h, w, n));
+        }
         open.add("data");
         int layers = 3 + rnd.nextInt(16);
         for (int i = 0; i < layers; i++) {
@@ -242,8 +250,14 @@ public final class RandomNets {
         } else {
             text.append(String.format("layer { name: \"loss\" type: \"SoftmaxWithLoss\" bottom: \"%s\" bottom: \"label\" top: \"loss\" }%n", scores));
         }
-        if (rnd.nextBoolean()) {
-            text.append(String.format("layer { name: \"accuracy\" type: \"Accuracy\" bottom: \"%s\" bottom: \"label\" top: \"accuracy\" }%n", scores));
+        switch (rnd.nextInt(3)) {
+            case 0 -> text.append(String.format("layer { name: \"accuracy\" type: \"Accuracy\" bottom: \"%s\" bottom: \"label\""
+                    + " top: \"accuracy\" }%n", scores));
+            case 1 -> text.append(String.format("layer { name: \"accuracy\" type: \"Accuracy\" bottom: \"%s\" bottom: \"label\""
+                    + " top: \"accuracy\" include { phase: TEST } }%n"
+                    + "layer { name: \"test_only\" type: \"Silence\" bottom: \"label\" include { phase: TEST stage: \"x\" } }%n", scores));
+            default -> {
+            }
         }
     }
 

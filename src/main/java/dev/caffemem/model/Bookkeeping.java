@@ -1,0 +1,137 @@
+package dev.caffemem.model;
+
+import dev.caffemem.net.NetGraph;
+import dev.caffemem.prototxt.FieldKind;
+import dev.caffemem.prototxt.Message;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Host memory a Caffe process holds besides blob buffers: the Net, Layer and Blob objects, the
+ * protobuf copies of every LayerParameter (the caller's, the solver's and the layer's own), the
+ * solver's history Blob shells, and glibc's chunk headers and page rounding. It is a linear model over
+ * the net's structure whose coefficients were fitted against glibc's own count (mallinfo2) on real
+ * Caffe 1.0 runs; the resource file records when and on what. Malloc rounding is computed exactly.
+ */
+public final class Bookkeeping {
+    /** glibc's pinned initial mmap threshold: buffers at least this large are mmapped and page-rounded. */
+    public static final long MMAP_THRESHOLD = 128 * 1024;
+    private static final String RESOURCE = "bookkeeping.properties";
+    private static final Map<String, Double> COEFFICIENTS = load();
+
+    private Bookkeeping() {
+    }
+
+    /**
+     * Bytes glibc hands out for a request of {@code n} bytes (64-bit glibc: 8-byte header, 16-byte
+     * alignment, 32-byte minimum; mmapped chunks rounded to 4 KiB pages).
+     */
+    public static long chunk(long n) {
+        long nb = Math.max(32, (n + 8 + 15) & ~15L);
+        return n >= MMAP_THRESHOLD ? (nb + 8 + 4095) & ~4095L : nb;
+    }
+
+    /** The structural features of one net, by name; the model is their dot product with the coefficients. */
+    public static Map<String, Double> features(NetGraph graph, SolverType solver) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("net", 1.0);
+        int refs = 0;
+        int submessages = 0;
+        for (NetGraph.Layer l : graph.layers()) {
+            f.merge("layer." + variant(l), 1.0, Double::sum);
+            refs += l.bottoms().size() + l.tops().size();
+            submessages += submessages(l.spec().param());
+        }
+        // layers filtered out of this phase still live as protobuf in the caller's and the solver's copies
+        int excluded = 0;
+        int excludedSubmessages = 0;
+        for (Message layer : graph.spec().source().getMessages("layer")) {
+            if (!graph.spec().state().includes(layer)) {
+                excluded++;
+                excludedSubmessages += submessages(layer);
+            }
+        }
+        f.put("excludedLayers", (double) excluded);
+        f.put("excludedSubmessages", (double) excludedSubmessages);
+        f.put("blobs", (double) graph.blobs().size());
+        f.put("refs", (double) refs);
+        f.put("params", (double) graph.params().size());
+        f.put("submessages", (double) submessages);
+        if (solver != null) {
+            long learnable = graph.params().stream().filter(NetGraph.Param::learnable).count();
+            f.put("solverBlobs", (double) learnable * (2 + solver.historySets()));
+        }
+        return f;
+    }
+
+    /** The layer type, split where a setting builds different internals (sub-layers, extra Blob members). */
+    static String variant(NetGraph.Layer l) {
+        Message p = l.spec().param();
+        return switch (l.type()) {
+            case "LRN" -> p.getMessage("lrn_param").getEnum("norm_region").equals("WITHIN_CHANNEL") ? "LRN-within" : "LRN";
+            case "Scale" -> p.getMessage("scale_param").getBool("bias_term") ? "Scale-bias" : "Scale";
+            case "Pooling" -> p.getMessage("pooling_param").getEnum("pool").equals("MAX") ? "Pooling-max" : "Pooling";
+            case "Eltwise" -> p.getMessage("eltwise_param").getEnum("operation").equals("MAX") ? "Eltwise-max" : "Eltwise";
+            default -> l.type();
+        };
+    }
+
+    /** Sub-messages present in a layer's parameters, recursively (each is a heap object in every copy). */
+    static int submessages(Message m) {
+        int n = 0;
+        for (String field : m.presentFields()) {
+            if (m.type().field(field).kind() == FieldKind.MESSAGE) {
+                for (Object v : m.values(field)) {
+                    n += 1 + submessages((Message) v);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The objects' bytes for one net (without the buffers' own rounding). */
+    public static long objects(NetGraph graph, SolverType solver) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : features(graph, solver).entrySet()) {
+            Double c = COEFFICIENTS.get(e.getKey());
+            if (c == null && e.getKey().startsWith("layer.")) {
+                c = COEFFICIENTS.getOrDefault("layer.default", 0.0);
+            }
+            sum += (c == null ? 0 : c) * e.getValue();
+        }
+        return Math.max(0, Math.round(sum));
+    }
+
+    /** glibc's rounding over a set of buffers: what their chunks cost beyond their own bytes. */
+    public static long rounding(Iterable<Buffer> touched) {
+        long extra = 0;
+        for (Buffer b : touched) {
+            extra += chunk(b.bytes()) - b.bytes();
+        }
+        return extra;
+    }
+
+    public static Map<String, Double> coefficients() {
+        return COEFFICIENTS;
+    }
+
+    private static Map<String, Double> load() {
+        Properties p = new Properties();
+        try (InputStream in = Bookkeeping.class.getResourceAsStream(RESOURCE)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            out.put(k, Double.parseDouble(p.getProperty(k)));
+        }
+        return out;
+    }
+}
