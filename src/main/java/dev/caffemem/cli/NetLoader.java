@@ -23,7 +23,8 @@ import java.util.Map;
 final class NetLoader {
 
     /** The net and solver as read. */
-    record Loaded(Message net, String netLabel, Message solverParam, SolverSettings solver, Path solverFile) {
+    record Loaded(Message net, String netLabel, Message solverParam, SolverSettings solver, Path solverFile,
+                  boolean inlineNet) {
     }
 
     private NetLoader() {
@@ -38,6 +39,7 @@ final class NetLoader {
         }
         Message net;
         String label;
+        boolean inline = false;
         if (o.net != null) {
             net = NetSpec.read(readable(o.net));
             label = o.net.toString();
@@ -45,10 +47,11 @@ final class NetLoader {
             SolverNet sn = solverNet(solverParam, o.solver);
             net = sn.net();
             label = sn.label();
+            inline = label.endsWith("_param)");
         } else {
             throw new CliException(ExitCodes.USAGE, "give a net prototxt, or a --solver whose net or train_net names one");
         }
-        return new Loaded(net, label, solverParam, solver, o.solver);
+        return new Loaded(net, label, solverParam, solver, o.solver, inline);
     }
 
     private record SolverNet(Message net, String label) {
@@ -117,8 +120,10 @@ final class NetLoader {
             stages.addAll(l.solverParam().getMessage("train_state").getStrings("stage"));
         }
         Path solverFile = l.solverFile();
+        // an inline net_param stays alive twice (the caller's SolverParameter and the solver's own copy);
+        // a net Caffe reads from a file is freed after Net::Init
         return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
-                f -> NetSpec.read(resolve(f, solverFile, null)), stages);
+                f -> NetSpec.read(resolve(f, solverFile, null)), stages, l.inlineNet() ? 2 : 0);
     }
 
     static Map<String, Shape> inputShapes(List<String> specs) {

@@ -35,10 +35,26 @@ public final class Bookkeeping {
         return n >= MMAP_THRESHOLD ? (nb + 8 + 4095) & ~4095L : nb;
     }
 
-    /** The structural features of one net, by name; the model is their dot product with the coefficients. */
-    public static Map<String, Double> features(NetGraph graph, SolverType solver) {
+    /**
+     * The structural features of one net, by name; the model is their dot product with the coefficients.
+     *
+     * @param solver          the solver type for a train net (its history Blob shells), null otherwise
+     * @param retainedCopies  how many copies of the whole NetParameter the process keeps besides each
+     *                        layer's own: 0 when Caffe read the net from a file (its copy dies after Init),
+     *                        2 for a solver with an inline net_param kept by its caller (as the probe does),
+     *                        1 for a Net built from a NetParameter its caller keeps
+     */
+    public static Map<String, Double> features(NetGraph graph, SolverType solver, int retainedCopies) {
+        return features(graph, solver, retainedCopies, solver != null ? "net.train" : "net.alone");
+    }
+
+    /**
+     * @param role "net.train" (a solver's train net: the Solver object too), "net.alone" (a Net built on its own)
+     *             or "net.test" (a solver's test net)
+     */
+    public static Map<String, Double> features(NetGraph graph, SolverType solver, int retainedCopies, String role) {
         Map<String, Double> f = new LinkedHashMap<>();
-        f.put("net", 1.0);
+        f.put(role, 1.0);
         int refs = 0;
         int submessages = 0;
         for (NetGraph.Layer l : graph.layers()) {
@@ -46,17 +62,13 @@ public final class Bookkeeping {
             refs += l.bottoms().size() + l.tops().size();
             submessages += submessages(l.spec().param());
         }
-        // layers filtered out of this phase still live as protobuf in the caller's and the solver's copies
-        int excluded = 0;
-        int excludedSubmessages = 0;
-        for (Message layer : graph.spec().source().getMessages("layer")) {
-            if (!graph.spec().state().includes(layer)) {
-                excluded++;
-                excludedSubmessages += submessages(layer);
-            }
+        int sourceSubmessages = 0;
+        java.util.List<Message> source = graph.spec().source().getMessages("layer");
+        for (Message layer : source) {
+            sourceSubmessages += submessages(layer);
         }
-        f.put("excludedLayers", (double) excluded);
-        f.put("excludedSubmessages", (double) excludedSubmessages);
+        f.put("sourceLayers", (double) retainedCopies * source.size());
+        f.put("sourceSubmessages", (double) retainedCopies * sourceSubmessages);
         f.put("blobs", (double) graph.blobs().size());
         f.put("refs", (double) refs);
         f.put("params", (double) graph.params().size());
@@ -93,10 +105,10 @@ public final class Bookkeeping {
         return n;
     }
 
-    /** The objects' bytes for one net (without the buffers' own rounding). */
-    public static long objects(NetGraph graph, SolverType solver) {
+    /** The objects' bytes for a set of features (without the buffers' own rounding). */
+    public static long objects(Map<String, Double> features) {
         double sum = 0;
-        for (Map.Entry<String, Double> e : features(graph, solver).entrySet()) {
+        for (Map.Entry<String, Double> e : features.entrySet()) {
             Double c = COEFFICIENTS.get(e.getKey());
             if (c == null && e.getKey().startsWith("layer.")) {
                 c = COEFFICIENTS.getOrDefault("layer.default", 0.0);

@@ -16,11 +16,12 @@ import java.util.Map;
  * @param layers         the estimated net's layers with their costs (test nets are summarised in {@code testNets})
  * @param notes          assumptions the estimate rests on, for the user to check
  * @param buffers        every touched buffer, for field-by-field comparison with real Caffe
+ * @param overheadFeatures the structural features the bookkeeping model priced (train and test nets summed)
  */
 public record Estimate(String netName, Phase phase, Mode mode, String solver, int batch, long caffeLogBytes,
                        MemoryBreakdown breakdown, Map<Component, Long> fixedBytes, Map<Component, Long> perSampleBytes,
                        boolean linear, List<LayerBill> layers, List<TestNetBill> testNets, List<String> notes,
-                       List<Buffer> buffers) {
+                       List<Buffer> buffers, Map<String, Double> overheadFeatures) {
 
     /** A test net the solver builds: its batch, Caffe's log figure for it, and its total cost. */
     public record TestNetBill(int index, int batch, long caffeLogBytes, long totalBytes) {

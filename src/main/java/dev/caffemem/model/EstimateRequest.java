@@ -16,15 +16,29 @@ import java.util.function.Function;
  * @param test           shape overrides for the solver's TEST nets
  * @param testNetLoader  resolves a solver's test_net file to an upgraded NetParameter
  * @param stages         extra NetState stages given on the command line
+ * @param retainedNetCopies copies of the whole NetParameter the process keeps alive besides each layer's
+ *                       own (see {@link Bookkeeping#features}): 0 for nets Caffe reads from files
  */
 public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSettings solver, ShapeOverrides train,
-                              ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages) {
+                              ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages,
+                              int retainedNetCopies) {
 
     public EstimateRequest {
         stages = List.copyOf(stages);
     }
 
+    /** A request for a net Caffe reads from a file (no retained copies). */
+    public EstimateRequest(Message net, Phase phase, Mode mode, SolverSettings solver, ShapeOverrides train,
+                           ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages) {
+        this(net, phase, mode, solver, train, test, testNetLoader, stages, 0);
+    }
+
     public EstimateRequest withBatch(Integer batch) {
-        return new EstimateRequest(net, phase, mode, solver, train.withBatch(batch), test, testNetLoader, stages);
+        return new EstimateRequest(net, phase, mode, solver, train.withBatch(batch), test, testNetLoader, stages,
+                retainedNetCopies);
+    }
+
+    public EstimateRequest withRetainedNetCopies(int copies) {
+        return new EstimateRequest(net, phase, mode, solver, train, test, testNetLoader, stages, copies);
     }
 }

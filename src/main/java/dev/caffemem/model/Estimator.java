@@ -25,7 +25,8 @@ public final class Estimator {
     }
 
     /** One evaluation at one batch. */
-    private record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes) {
+    private record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes,
+                       Map<String, Double> overheadFeatures) {
         Map<Component, Long> components() {
             return allocations.byComponent();
         }
@@ -45,7 +46,7 @@ public final class Estimator {
         return new Estimate(target.graph().spec().name(), req.phase(), req.mode(),
                 req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
                 target.graph().caffeLogBytes(), new MemoryBreakdown(at), fixed, perSample, linear,
-                layerBills(target), target.tests(), notes, target.allocations().touched());
+                layerBills(target), target.tests(), notes, target.allocations().touched(), target.overheadFeatures());
     }
 
     /** fixed + perSample x batch from evaluations at batch 1 and 2; checks the line against the target. */
@@ -77,6 +78,7 @@ public final class Estimator {
 
     private static Run run(EstimateRequest req) {
         Allocations allocations = new Allocations();
+        Map<String, Double> features = new java.util.TreeMap<>();
         List<String> notes = new ArrayList<>();
         Message solverState = null;
         NetGraph graph = graph(req.net(), req.phase(), req.stages(), req.train(), solverState);
@@ -89,24 +91,25 @@ public final class Estimator {
             net.backward();
             SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
                     req.solver(), req.mode());
-            overhead(allocations, graph, req.solver().type(), "");
+            features.putAll(overhead(allocations, graph, req.solver().type(), req.retainedNetCopies(), "", "net.train"));
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, and no test net");
             }
             int index = 0;
             for (SolverSettings.TestNet t : req.solver().testNets()) {
-                tests.add(testNet(req, t, index++, net, allocations));
+                tests.add(testNet(req, t, index++, net, allocations, features));
             }
         } else {
             net.forward();
-            overhead(allocations, graph, null, "");
+            features.putAll(overhead(allocations, graph, null, req.retainedNetCopies(), "", "net.alone"));
         }
         notes.addAll(DataNotes.of(graph));
-        return new Run(graph, allocations, tests, notes);
+        return new Run(graph, allocations, tests, notes, features);
     }
 
     private static Estimate.TestNetBill testNet(EstimateRequest req, SolverSettings.TestNet t, int index,
-                                                NetSimulator train, Allocations allocations) {
+                                                NetSimulator train, Allocations allocations,
+                                                Map<String, Double> features) {
         Message source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
                 : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
         NetGraph graph = graph(source, Phase.TEST, req.stages(), req.test(), t.state());
@@ -114,7 +117,8 @@ public final class Estimator {
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
         test.setUp();
         test.forward();
-        overhead(own, graph, null, "test" + index + "/");
+        // a generic test net shares the solver's NetParameter; its own file is read and freed like the train net's
+        overhead(own, graph, null, 0, "test" + index + "/", "net.test").forEach((k, v) -> features.merge(k, v, Double::sum));
         long total = 0;
         for (Buffer b : own.touched()) {
             Buffer copy = allocations.create(b.key(), b.bytes(), Component.TEST_NET, -1);
@@ -125,9 +129,12 @@ public final class Estimator {
     }
 
     /** The net's bookkeeping (objects, protobuf copies, malloc rounding of its buffers) as one buffer. */
-    private static void overhead(Allocations allocations, NetGraph graph, SolverType solver, String prefix) {
-        long bytes = Bookkeeping.objects(graph, solver) + Bookkeeping.rounding(allocations.touched());
+    private static Map<String, Double> overhead(Allocations allocations, NetGraph graph, SolverType solver, int copies,
+                                                String prefix, String role) {
+        Map<String, Double> features = Bookkeeping.features(graph, solver, copies, role);
+        long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(allocations.touched());
         allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
+        return features;
     }
 
     static NetGraph graph(Message net, Phase phase, List<String> stages, ShapeOverrides overrides, Message stateOverride) {

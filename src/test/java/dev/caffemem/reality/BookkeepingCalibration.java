@@ -79,8 +79,10 @@ public final class BookkeepingCalibration {
         }
         SolverType[] solvers = SolverType.values();
         for (long seed = 1000; seed < 1400; seed++) {
-            cases.add(new RealityCheck.Case("random " + seed, RandomNets.net(seed),
-                    solvers[(int) (seed % solvers.length)], 1 + (int) (seed % 3)));
+            RealityCheck.Case c = new RealityCheck.Case("random " + seed, RandomNets.net(seed),
+                    solvers[(int) (seed % solvers.length)], 1 + (int) (seed % 3));
+            // every fifth net for inference, every fifth with the solver's test net, the rest training alone
+            cases.add(seed % 5 == 1 ? c.inference() : seed % 5 == 2 ? c.withTestNet() : c);
         }
         Path work = Files.createTempDirectory("calibration");
         List<RealityCheck.Outcome> outcomes = RealityCheck.run(cases, work, 6000, Duration.ofMinutes(30));
@@ -92,9 +94,7 @@ public final class BookkeepingCalibration {
             if (!o.bufferMismatches().isEmpty()) {
                 throw new IllegalStateException("blob-level mismatch, calibrate only on exact nets: " + RealityCheck.summary(o));
             }
-            NetGraph graph = NetGraph.build(NetSpec.of(RealityCheck.dryRun(o.test().net(), o.test().batch(),
-                    o.test().overrides()), NetState.of(Phase.TRAIN)), new LayerKinds(ShapeOverrides.NONE), ShapeOverrides.NONE);
-            Map<String, Double> f = Bookkeeping.features(graph, o.test().solver());
+            Map<String, Double> f = o.estimate().overheadFeatures();
             rows.add(f);
             names.addAll(f.keySet());
             long chunks = 0;

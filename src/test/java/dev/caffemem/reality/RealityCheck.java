@@ -38,10 +38,28 @@ import java.util.TreeSet;
  */
 public final class RealityCheck {
 
-    /** One net at one batch with one solver. {@code net} is an upgraded NetParameter. */
-    public record Case(String name, Message net, SolverType solver, int batch, ShapeOverrides overrides) {
+    /**
+     * One net at one batch with one solver. {@code net} is an upgraded NetParameter.
+     *
+     * @param phase    TRAIN runs a solver step; TEST runs one inference forward
+     * @param testNets for TRAIN: let the solver build and run one test net from the same file
+     */
+    public record Case(String name, Message net, SolverType solver, int batch, ShapeOverrides overrides, Phase phase,
+                       boolean testNets) {
         public Case(String name, Message net, SolverType solver, int batch) {
             this(name, net, solver, batch, ShapeOverrides.NONE);
+        }
+
+        public Case(String name, Message net, SolverType solver, int batch, ShapeOverrides overrides) {
+            this(name, net, solver, batch, overrides, Phase.TRAIN, false);
+        }
+
+        public Case inference() {
+            return new Case(name, net, solver, batch, overrides, Phase.TEST, false);
+        }
+
+        public Case withTestNet() {
+            return new Case(name, net, solver, batch, overrides, Phase.TRAIN, true);
         }
     }
 
@@ -81,12 +99,15 @@ public final class RealityCheck {
                 Case c = cases.get(i);
                 Message net = dryRun(c.net(), c.batch(), c.overrides());
                 rewritten.add(net);
-                estimates.add(Estimator.estimate(new EstimateRequest(net, Phase.TRAIN, Mode.CPU,
-                        SolverSettings.assumedSgd().withType(c.solver()), ShapeOverrides.NONE, ShapeOverrides.NONE,
-                        f -> null, List.of())));
-                Path solver = work.resolve("solver-" + i + ".prototxt");
-                Files.writeString(solver, TextFormat.print(solverFor(net, c.solver())));
-                points.add(new ProbeJob.Point(c.batch(), "TRAIN", c.solver().caffeName(), solver.toString()));
+                Message solver = solverFor(net, c.solver(), c.testNets());
+                // the worker keeps the SolverParameter it read (inline net_param) and the solver keeps its copy;
+                // for inference it keeps the NetParameter it read
+                estimates.add(Estimator.estimate(new EstimateRequest(net, c.phase(), Mode.CPU,
+                        SolverSettings.of(solver), ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(),
+                        c.phase() == Phase.TRAIN ? 2 : 1)));
+                Path file = work.resolve((c.phase() == Phase.TRAIN ? "solver-" : "net-") + i + ".prototxt");
+                Files.writeString(file, TextFormat.print(c.phase() == Phase.TRAIN ? solver : net));
+                points.add(new ProbeJob.Point(c.batch(), c.phase().name(), c.solver().caffeName(), file.toString()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -100,8 +121,12 @@ public final class RealityCheck {
         return out;
     }
 
-    static Message solverFor(Message net, SolverType type) {
+    static Message solverFor(Message net, SolverType type, boolean testNets) {
         Message s = new Message(Schema.caffe().message("SolverParameter"));
+        if (testNets) {
+            s.add("test_iter", 1L);
+            s.set("test_interval", 1L);
+        }
         s.set("net_param", net);
         s.set("type", type.caffeName());
         s.set("base_lr", 0.01);
@@ -134,7 +159,7 @@ public final class RealityCheck {
             }
         }
         List<String> shapes = new ArrayList<>();
-        NetGraph graph = NetGraph.build(NetSpec.of(dryRunSource(c, e), NetState.of(Phase.TRAIN)),
+        NetGraph graph = NetGraph.build(NetSpec.of(dryRunSource(c, e), NetState.of(c.phase())),
                 new LayerKinds(ShapeOverrides.NONE), ShapeOverrides.NONE);
         if (graph.blobs().size() != real.blobs().size()) {
             shapes.add("blob count: estimated " + graph.blobs().size() + ", Caffe " + real.blobs().size());
@@ -172,7 +197,7 @@ public final class RealityCheck {
 
     /** Convenience for failure messages. */
     public static String summary(Outcome o) {
-        return o.describe() + ": " + o.bufferMismatches().size() + " buffer mismatches, " + o.shapeMismatches().size()
+        return o.describe() + (o.test().phase() == Phase.TEST ? " inference" : o.test().testNets() ? " +test net" : "") + ": " + o.bufferMismatches().size() + " buffer mismatches, " + o.shapeMismatches().size()
                 + " shape mismatches, caffe log " + o.estimatedCaffeLog() + " vs " + o.realCaffeLog()
                 + ", allocator estimated " + o.estimatedAllocatorBytes() + " vs real " + o.real().allocatorBytes()
                 + " (" + String.format(java.util.Locale.ROOT, "%+.3f%%", 100 * o.allocatorError()) + ")"

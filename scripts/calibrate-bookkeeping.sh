@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Re-fits the bookkeeping model (src/main/resources/dev/caffemem/model/bookkeeping.properties)
+# against the real Caffe on this machine: ~520 small nets, about a minute on 2 cores.
+# Run it after changing which buffers the model prices, or on a new Caffe/JavaCPP build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q test-compile
+cp="target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+java -cp "$cp" dev.caffemem.reality.BookkeepingCalibration src/main/resources/dev/caffemem/model/bookkeeping.properties
