@@ -22,7 +22,12 @@ final class ChildLog {
 
     synchronized void line(String line) {
         if (line.startsWith("@progress ")) {
-            progress.accept(line.substring("@progress ".length()));
+            String what = line.substring("@progress ".length());
+            if (what.endsWith("phase=build")) {
+                // a new point: what Caffe logged for earlier points no longer explains a failure
+                tail.clear();
+            }
+            progress.accept(what);
             return;
         }
         if (echo != null) {

@@ -23,6 +23,8 @@ public final class ProbeRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** glibc's default initial M_MMAP_THRESHOLD (128 KiB), pinned in the child. */
     public static final long MMAP_THRESHOLD = 128 * 1024;
+    /** Named as a string so that the parent never loads (or verifies) a class that links to Caffe. */
+    private static final String WORKER_CLASS = "dev.caffemem.probe.ProbeWorker";
 
     private final Duration timeout;
     private final boolean caffeLog;
@@ -58,7 +60,7 @@ public final class ProbeRunner {
         cmd.addAll(extraJvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ProbeWorker.class.getName());
+        cmd.add(WORKER_CLASS);
         cmd.add(jobFile.toString());
         return cmd;
     }

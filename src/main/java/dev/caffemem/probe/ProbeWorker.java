@@ -34,6 +34,7 @@ import org.bytedeco.caffe.SyncedMemory;
 import org.bytedeco.caffe.global.caffe;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerScope;
 
 /**
  * The child-process side of a probe: loads Caffe, and for each point builds the real net (or solver),
@@ -110,7 +111,18 @@ public final class ProbeWorker {
         }
     }
 
+    /**
+     * One point inside its own PointerScope: the wrappers JavaCPP hands out for shared_ptr results
+     * (solver.net(), blobs().get(i), data()) each keep a reference, and with the pointer GC off they
+     * would keep every net of every point alive. Closing the scope releases them all.
+     */
     private static PointResult measure(int index, ProbeJob.Point point, double loadSeconds) {
+        try (PointerScope scope = new PointerScope()) {
+            return measureInScope(index, point, loadSeconds);
+        }
+    }
+
+    private static PointResult measureInScope(int index, ProbeJob.Point point, double loadSeconds) {
         Map<String, Double> seconds = new LinkedHashMap<>();
         if (loadSeconds > 0) {
             seconds.put("load", loadSeconds);
@@ -161,6 +173,9 @@ public final class ProbeWorker {
                 net.Forward();
             }
             seconds.put(train ? "step" : "forward", lap(t));
+            // read the allocator before the census: its wrappers allocate small shared_ptr holders
+            long allocator = GlibcMalloc.inUseBytes() - baseline;
+            long rss = RssReader.anonymousBytes() - rssBaseline;
             progress(index, "census");
             List<PointResult.Buffer> buffers = new ArrayList<>();
             Set<Long> seen = new HashSet<>();
@@ -176,8 +191,6 @@ public final class ProbeWorker {
                     record(history.get(h), "solver/history/" + h, "solverState", "solverState", seen, buffers);
                 }
             }
-            long allocator = GlibcMalloc.inUseBytes() - baseline;
-            long rss = RssReader.anonymousBytes() - rssBaseline;
             return new PointResult(point.batch(), buffers, blobs, caffeLogBytes(net), testLog, allocator, rss,
                     baseline, seconds);
         } finally {

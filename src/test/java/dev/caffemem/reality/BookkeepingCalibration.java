@@ -36,21 +36,24 @@ public final class BookkeepingCalibration {
     private BookkeepingCalibration() {
     }
 
-    /** Least squares by SVD on unit-scaled columns: rank-revealing, so near-collinear features stay tame. */
+    /** Least squares on unit-scaled columns, by SVD (rank-revealing: some features are exactly dependent). */
     static double[] solve(double[][] x, double[] y) {
         int n = x[0].length;
         double[] scale = new double[n];
-        double[][] scaled = new double[x.length][n];
         for (int j = 0; j < n; j++) {
             double norm = 0;
             for (double[] row : x) {
                 norm += row[j] * row[j];
             }
             scale[j] = norm == 0 ? 1 : Math.sqrt(norm);
-            for (int i = 0; i < x.length; i++) {
+        }
+        double[][] scaled = new double[x.length][n];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < n; j++) {
                 scaled[i][j] = x[i][j] / scale[j];
             }
         }
+        // the pseudo-inverse: a minimum-norm answer where the data cannot tell two features apart
         double[] b = new SingularValueDecomposition(new Array2DRowRealMatrix(scaled, false)).getSolver()
                 .solve(new ArrayRealVector(y, false)).toArray();
         for (int j = 0; j < n; j++) {
@@ -99,7 +102,8 @@ public final class BookkeepingCalibration {
             names.addAll(f.keySet());
             long chunks = 0;
             for (Buffer b : o.estimate().buffers()) {
-                if (b.component() != Component.OVERHEAD) {
+                // the overhead pseudo-buffers (the train net's, and each test net's inside testNet) are the model's output
+                if (b.component() != Component.OVERHEAD && !b.key().endsWith("overhead")) {
                     chunks += Bookkeeping.chunk(b.bytes());
                 }
             }
@@ -113,6 +117,17 @@ public final class BookkeepingCalibration {
                 x[i][j] = rows.get(i).getOrDefault(columns.get(j), 0.0);
             }
             y[i] = targets.get(i);
+        }
+        String matrix = System.getProperty("caffemem.calibration.matrix");
+        if (matrix != null) {
+            StringBuilder m = new StringBuilder(String.join(",", columns)).append(",y\n");
+            for (int i = 0; i < x.length; i++) {
+                for (double v : x[i]) {
+                    m.append(v).append(',');
+                }
+                m.append(y[i]).append('\n');
+            }
+            Files.writeString(Path.of(matrix), m.toString());
         }
         double[] beta = solve(x, y);
         double[] residuals = new double[y.length];
@@ -153,6 +168,15 @@ public final class BookkeepingCalibration {
         sb.append(String.format(Locale.ROOT, "layer.default=%.1f%n", typical));
         Files.writeString(out, sb.toString());
         System.out.print(sb);
+        String dump = System.getProperty("caffemem.calibration.dump");
+        if (dump != null) {
+            StringBuilder rowsCsv = new StringBuilder("case,real,target,residual\n");
+            for (int i = 0; i < residuals.length; i++) {
+                rowsCsv.append(cases.get(i).name()).append(',').append(outcomes.get(i).real().allocatorBytes()).append(',')
+                        .append((long) y[i]).append(',').append(Math.round(residuals[i])).append('\n');
+            }
+            Files.writeString(Path.of(dump), rowsCsv.toString());
+        }
         for (int i = 0; i < residuals.length; i++) {
             if (Math.abs(residuals[i]) > 1024) {
                 System.out.printf(Locale.ROOT, "residual %+.0f bytes: %s%n", residuals[i], cases.get(i).name());
