@@ -48,6 +48,11 @@ final class NetLoader {
         } else {
             throw new CliException(ExitCodes.USAGE, "give a net prototxt, or a --solver whose net or train_net names one");
         }
+        if (net.count("layer") == 0) {
+            // Caffe would build an empty net without complaint, but a net file with no layers (an empty
+            // file, the wrong file, layers all commented out) is never what the user meant to estimate.
+            throw new CliException(ExitCodes.BAD_INPUT, label + ": the net defines no layers; nothing to estimate");
+        }
         return new Loaded(net, label, solverParam, solver, o.solver);
     }
 
@@ -96,8 +101,11 @@ final class NetLoader {
     }
 
     private static Path readable(Path p) {
+        if (Files.isDirectory(p)) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": is a directory, not a prototxt file");
+        }
         if (!Files.isRegularFile(p)) {
-            throw new CliException(ExitCodes.BAD_INPUT, p + ": no such file");
+            throw new CliException(ExitCodes.BAD_INPUT, p + (Files.exists(p) ? ": not a regular file" : ": no such file"));
         }
         if (!Files.isReadable(p)) {
             throw new CliException(ExitCodes.BAD_INPUT, p + ": not readable");
@@ -106,6 +114,8 @@ final class NetLoader {
     }
 
     static EstimateRequest request(NetOptions o, Mode mode) {
+        positive("--batch", o.batch);
+        positive("--test-batch", o.testBatch);
         Loaded l = load(o);
         Map<String, Shape> inputs = inputShapes(o.inputShapes);
         Map<String, List<String>> tops = topShapes(o.topShapes);
@@ -121,15 +131,22 @@ final class NetLoader {
                 f -> NetSpec.read(resolve(f, solverFile, null)), stages);
     }
 
+    /** A batch of 0 or less is a typo, not a net problem: say so before any file is read. */
+    private static void positive(String option, Integer value) {
+        if (value != null && value <= 0) {
+            throw new CliException(ExitCodes.USAGE, option + " " + value + ": the batch must be at least 1");
+        }
+    }
+
     static Map<String, Shape> inputShapes(List<String> specs) {
         Map<String, Shape> out = new HashMap<>();
         for (String s : specs) {
             String[] kv = split(s, "--input-shape", "TOP=C,H,W");
-            try {
-                out.put(kv[0], Shape.of(Arrays.stream(kv[1].split(",")).map(String::trim).map(Integer::valueOf).toList()));
-            } catch (NumberFormatException e) {
-                throw new CliException(ExitCodes.USAGE, "--input-shape " + s + ": dimensions must be integers, like data=3,224,224");
+            List<Integer> dims = new ArrayList<>();
+            for (String d : kv[1].split(",")) {
+                dims.add(dimension(d.trim(), "--input-shape " + s + ": dimensions must be positive integers, like data=3,224,224"));
             }
+            out.put(kv[0], Shape.of(dims));
         }
         return out;
     }
@@ -140,13 +157,27 @@ final class NetLoader {
             String[] kv = split(s, "--top-shape", "TOP=D1,D2,...");
             List<String> dims = Arrays.stream(kv[1].split(",")).map(String::trim).toList();
             for (String d : dims) {
-                if (!d.equals("N") && !d.matches("\\d+")) {
-                    throw new CliException(ExitCodes.USAGE, "--top-shape " + s + ": each dimension is a number or N (the batch)");
+                if (!d.equals("N")) {
+                    dimension(d, "--top-shape " + s + ": each dimension is a positive integer or N (the batch)");
                 }
             }
             out.put(kv[0], dims);
         }
         return out;
+    }
+
+    /** A dimension typed on the command line: 1 to INT_MAX, as a Caffe blob dimension with elements. */
+    private static int dimension(String text, String complaint) {
+        int d;
+        try {
+            d = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, complaint);
+        }
+        if (d <= 0) {
+            throw new CliException(ExitCodes.USAGE, complaint);
+        }
+        return d;
     }
 
     private static String[] split(String s, String option, String form) {
