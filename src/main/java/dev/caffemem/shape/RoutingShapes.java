@@ -96,6 +96,10 @@ final class RoutingShapes implements LayerKind {
         Message p = ctx.layer().params("slice_param");
         Shape bottom = ctx.bottom(0);
         int axis = p.has("slice_dim") ? p.getInt("slice_dim") : ConvGeometry.canonical(ctx, bottom, p.getInt("axis"));
+        if (axis < 0 || axis >= bottom.axes()) {
+            // SliceLayer::Reshape: CHECK_LT(slice_axis_, num_axes) "slice_dim out of range."
+            throw ctx.error("slice axis " + axis + " out of range for bottom shape " + bottom.dimsString());
+        }
         int n = ctx.topCount();
         int dim = bottom.dim(axis);
         List<Long> points = p.getLongs("slice_point");
@@ -168,6 +172,12 @@ final class RoutingShapes implements LayerKind {
             throw ctx.error("Filter needs one top per filtered bottom (" + n + "), found " + ctx.topCount());
         }
         Shape selector = ctx.bottom(n);
+        for (Shape b : ctx.bottoms()) {
+            if (b.axes() == 0) {
+                // FilterLayer::Reshape reads shape(0) of every bottom: a scalar CHECK-fails
+                throw ctx.error("Filter needs bottoms with at least 1 axis, found a scalar");
+            }
+        }
         for (int i = 0; i < n; i++) {
             if (ctx.bottom(i).dim(0) != selector.dim(0)) {
                 throw ctx.error("each filtered bottom must have as many items as the selector (" + selector.dim(0) + ")");
