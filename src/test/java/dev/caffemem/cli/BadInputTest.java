@@ -121,6 +121,10 @@ class BadInputTest {
                 net("legacy-input-dim-count.prototxt", "legacy-input-dim-count.prototxt:4:1",
                         "exactly 4 values per input"),
                 net("v1-and-v2-layers.prototxt", "v1-and-v2-layers.prototxt:9:1", "V1 \"layers\" and V2 \"layer\""),
+                net("v1-layer-unknown-bottom.prototxt", "v1-layer-unknown-bottom.prototxt:16:1", "layer \"relu1\"",
+                        "unknown bottom blob \"conv2\""),
+                net("split-of-empty-blob.prototxt", "split-of-empty-blob.prototxt:4:1", "(Split)",
+                        "bottom blob \"data\" has no elements"),
 
                 // shapes (each layer's LayerSetUp and Reshape)
                 net("conv-kernel-too-large.prototxt", "conv-kernel-too-large.prototxt:9:1", "layer \"conv1\"",
