@@ -96,7 +96,7 @@ final class NetLoader {
                 return p;
             }
         }
-        throw new CliException(ExitCodes.BAD_INPUT, pos + ": net file \"" + written + "\" not found (tried "
+        throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \"" + written + "\" not found (tried "
                 + tried.size() + " places: the current directory, then the solver's directory and its parents)");
     }
 
@@ -127,8 +127,16 @@ final class NetLoader {
             stages.addAll(l.solverParam().getMessage("train_state").getStrings("stage"));
         }
         Path solverFile = l.solverFile();
+        Message solverParam = l.solverParam();
         return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
-                f -> NetSpec.read(resolve(f, solverFile, null)), stages);
+                f -> NetSpec.read(resolve(f, solverFile, testNetPos(solverParam, f))), stages);
+    }
+
+    /** Where the solver names a test_net file, so that "not found" can point at it. */
+    private static SourcePos testNetPos(Message solver, String file) {
+        List<String> files = solver == null ? List.of() : solver.getStrings("test_net");
+        int i = files.indexOf(file);
+        return i >= 0 ? solver.pos("test_net", i) : solver != null ? solver.pos() : null;
     }
 
     /** A batch of 0 or less is a typo, not a net problem: say so before any file is read. */
