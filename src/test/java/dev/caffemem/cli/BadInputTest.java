@@ -192,6 +192,8 @@ class BadInputTest {
                         "solver_type", "cannot both be specified"),
                 solver("solver-missing-net.prototxt", "solver-missing-net.prototxt:2:1",
                         "net file \"no-such-net-anywhere.prototxt\" not found"),
+                solver("solver-missing-test-net.prototxt", "solver-missing-test-net.prototxt:3:1",
+                        "net file \"no-such-test-net.prototxt\" not found"),
                 solver("solver-no-net.prototxt", "solver-no-net.prototxt:1:1", "names no train net"),
                 solver("solver-no-test-interval.prototxt", "solver-no-test-interval.prototxt:1:1", "test_interval"),
                 solver("solver-unknown-type.prototxt", "solver-unknown-type.prototxt:3:1", "unknown solver type \"Adamax\""),
