@@ -284,6 +284,10 @@ public final class NetGraph {
         }
 
         private static void checkShape(LayerSpec layer, String what, Shape shape) {
+            if (shape.axes() > Shape.CAFFE_MAX_AXES) {
+                throw NetException.at(layer, what + " has " + shape.axes() + " axes, over Caffe's limit of kMaxBlobAxes = "
+                        + Shape.CAFFE_MAX_AXES);
+            }
             for (int d : shape.dims()) {
                 if (d < 0) {
                     throw NetException.at(layer, what + " would have a negative dimension: " + shape.dimsString());

@@ -10,6 +10,8 @@ import java.util.List;
  */
 public final class Shape {
     public static final long CAFFE_MAX_COUNT = Integer.MAX_VALUE;
+    /** {@code kMaxBlobAxes} (include/caffe/blob.hpp), checked by {@code Blob::Reshape}. */
+    public static final int CAFFE_MAX_AXES = 32;
     private static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
