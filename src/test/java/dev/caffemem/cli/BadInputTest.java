@@ -140,6 +140,8 @@ class BadInputTest {
                 net("input-over-int-max.prototxt", "input-over-int-max.prototxt:3:1", "layer \"data\"",
                         "10000000000 elements", "INT_MAX"),
                 net("input-count-wraps-long.prototxt", "input-count-wraps-long.prototxt:3:1", "layer \"data\"", "INT_MAX"),
+                net("input-too-many-axes.prototxt", "input-too-many-axes.prototxt:3:1", "layer \"data\"",
+                        "33 axes", "kMaxBlobAxes = 32"),
                 net("input-dim-over-int.prototxt", "input-dim-over-int.prototxt:3:1", "layer \"data\"",
                         "3000000000", "32-bit int"),
                 net("conv-no-num-output.prototxt", "conv-no-num-output.prototxt:9:1", "layer \"conv1\"", "num_output"),
