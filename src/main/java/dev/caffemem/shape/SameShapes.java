@@ -28,6 +28,10 @@ final class SameShapes implements LayerKind {
     @Override
     public LayerShapes setUp(SetupContext ctx) {
         Shape bottom = ctx.bottom(0);
+        if (type.equals("AbsVal") && ctx.layer().bottoms().get(0).equals(ctx.top(0))) {
+            // AbsValLayer::LayerSetUp: CHECK_NE(top[0], bottom[0])
+            throw ctx.error("AbsVal does not allow in-place computation");
+        }
         return switch (type) {
             case "PReLU" -> prelu(ctx, bottom);
             case "BatchNorm" -> batchNorm(ctx, bottom);
