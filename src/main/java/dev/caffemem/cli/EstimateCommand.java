@@ -40,15 +40,18 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Estimate e = Estimator.estimate(NetLoader.request(net, Mode.CPU));
-        spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
+        // Read --memory before estimating: a bad size must not leave a report on stdout behind it.
+        Long available = null;
         if (memory != null) {
-            long available;
             try {
                 available = Units.parse(memory);
             } catch (IllegalArgumentException ex) {
                 throw new CliException(ExitCodes.USAGE, "--memory: " + ex.getMessage());
             }
+        }
+        Estimate e = Estimator.estimate(NetLoader.request(net, Mode.CPU));
+        spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
+        if (available != null) {
             boolean fits = e.totalBytes() <= available;
             spec.commandLine().getErr().printf("%s: %s needed, %s available%n", fits ? "fits" : "does NOT fit",
                     Units.bytes(e.totalBytes(), output.bytes), Units.bytes(available, output.bytes));

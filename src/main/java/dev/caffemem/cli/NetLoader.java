@@ -51,6 +51,12 @@ final class NetLoader {
         } else {
             throw new CliException(ExitCodes.USAGE, "give a net prototxt, or a --solver whose net or train_net names one");
         }
+        if (net.count("layer") == 0) {
+            // Caffe would build an empty net without complaint (and abort at the first Forward), but a net
+            // with no layers (an empty file, the wrong file, V1 layers inline) is never what the user meant.
+            throw new CliException(ExitCodes.BAD_INPUT, label + ": the net defines no layers; nothing to estimate"
+                    + (net.count("layers") > 0 ? " (its V1 \"layers\" are inline, and Caffe upgrades only nets read from files)" : ""));
+        }
         return new Loaded(net, label, solverParam, solver, o.solver, inline);
     }
 
@@ -94,13 +100,16 @@ final class NetLoader {
                 return p;
             }
         }
-        throw new CliException(ExitCodes.BAD_INPUT, pos + ": net file \"" + written + "\" not found (tried "
+        throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \"" + written + "\" not found (tried "
                 + tried.size() + " places: the current directory, then the solver's directory and its parents)");
     }
 
     private static Path readable(Path p) {
+        if (Files.isDirectory(p)) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": is a directory, not a prototxt file");
+        }
         if (!Files.isRegularFile(p)) {
-            throw new CliException(ExitCodes.BAD_INPUT, p + ": no such file");
+            throw new CliException(ExitCodes.BAD_INPUT, p + (Files.exists(p) ? ": not a regular file" : ": no such file"));
         }
         if (!Files.isReadable(p)) {
             throw new CliException(ExitCodes.BAD_INPUT, p + ": not readable");
@@ -109,6 +118,8 @@ final class NetLoader {
     }
 
     static EstimateRequest request(NetOptions o, Mode mode) {
+        positive("--batch", o.batch);
+        positive("--test-batch", o.testBatch);
         Loaded l = load(o);
         Map<String, Shape> inputs = inputShapes(o.inputShapes);
         Map<String, List<String>> tops = topShapes(o.topShapes);
@@ -120,21 +131,36 @@ final class NetLoader {
             stages.addAll(l.solverParam().getMessage("train_state").getStrings("stage"));
         }
         Path solverFile = l.solverFile();
+        Message solverParam = l.solverParam();
         // an inline net_param stays alive twice (the caller's SolverParameter and the solver's own copy);
         // a net Caffe reads from a file is freed after Net::Init
         return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
-                f -> NetSpec.read(resolve(f, solverFile, null)), stages, l.inlineNet() ? 2 : 0);
+                f -> NetSpec.read(resolve(f, solverFile, testNetPos(solverParam, f))), stages, l.inlineNet() ? 2 : 0);
+    }
+
+    /** Where the solver names a test_net file, so that "not found" can point at it. */
+    private static SourcePos testNetPos(Message solver, String file) {
+        List<String> files = solver == null ? List.of() : solver.getStrings("test_net");
+        int i = files.indexOf(file);
+        return i >= 0 ? solver.pos("test_net", i) : solver != null ? solver.pos() : null;
+    }
+
+    /** A batch of 0 or less is a typo, not a net problem: say so before any file is read. */
+    private static void positive(String option, Integer value) {
+        if (value != null && value <= 0) {
+            throw new CliException(ExitCodes.USAGE, option + " " + value + ": the batch must be at least 1");
+        }
     }
 
     static Map<String, Shape> inputShapes(List<String> specs) {
         Map<String, Shape> out = new HashMap<>();
         for (String s : specs) {
             String[] kv = split(s, "--input-shape", "TOP=C,H,W");
-            try {
-                out.put(kv[0], Shape.of(Arrays.stream(kv[1].split(",")).map(String::trim).map(Integer::valueOf).toList()));
-            } catch (NumberFormatException e) {
-                throw new CliException(ExitCodes.USAGE, "--input-shape " + s + ": dimensions must be integers, like data=3,224,224");
+            List<Integer> dims = new ArrayList<>();
+            for (String d : kv[1].split(",")) {
+                dims.add(dimension(d.trim(), "--input-shape " + s + ": dimensions must be positive integers, like data=3,224,224"));
             }
+            out.put(kv[0], Shape.of(dims));
         }
         return out;
     }
@@ -145,13 +171,27 @@ final class NetLoader {
             String[] kv = split(s, "--top-shape", "TOP=D1,D2,...");
             List<String> dims = Arrays.stream(kv[1].split(",")).map(String::trim).toList();
             for (String d : dims) {
-                if (!d.equals("N") && !d.matches("\\d+")) {
-                    throw new CliException(ExitCodes.USAGE, "--top-shape " + s + ": each dimension is a number or N (the batch)");
+                if (!d.equals("N")) {
+                    dimension(d, "--top-shape " + s + ": each dimension is a positive integer or N (the batch)");
                 }
             }
             out.put(kv[0], dims);
         }
         return out;
+    }
+
+    /** A dimension typed on the command line: 1 to INT_MAX, as a Caffe blob dimension with elements. */
+    private static int dimension(String text, String complaint) {
+        int d;
+        try {
+            d = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, complaint);
+        }
+        if (d <= 0) {
+            throw new CliException(ExitCodes.USAGE, complaint);
+        }
+        return d;
     }
 
     private static String[] split(String s, String option, String form) {

@@ -97,6 +97,11 @@ public final class LayerRun {
      * element count; elements are 4 bytes (float, int and unsigned int alike).
      */
     public SimBlob internal(String name, long count) {
+        if (count > Shape.CAFFE_MAX_COUNT) {
+            // the member Blob's Reshape CHECK-fails ("blob size exceeds INT_MAX"), e.g. an im2col buffer
+            throw fatal("internal buffer " + name + " would have " + count + " elements, over Caffe's limit of INT_MAX = "
+                    + Shape.CAFFE_MAX_COUNT + " per blob");
+        }
         return internals.computeIfAbsent(name, n -> {
             String key = keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + n;
             long bytes = count * Float.BYTES;

@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.net.NetException;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Shape;
 import java.util.ArrayList;
@@ -59,7 +60,8 @@ public final class NetSimulator {
                 layerParams.add(params.get(id));
             }
             List<SimBlob> trained = shared.get(layer.name());
-            if (trained != null && trained.size() == layerParams.size()) {
+            if (trained != null) {
+                checkShareable(layer, trained, layerParams);
                 for (int i = 0; i < trained.size(); i++) {
                     layerParams.get(i).data = trained.get(i).data;
                 }
@@ -67,6 +69,25 @@ public final class NetSimulator {
             runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
                     component(Component.LAYER_BUFFERS), prefix + "layer"));
             behaviors.add(Behaviors.of(layer));
+        }
+    }
+
+    /**
+     * {@code Net::ShareTrainedLayersWith} CHECKs that a test-net layer named like a train-net layer has
+     * as many blobs, each of the same shape; otherwise Caffe aborts at the solver's first Test().
+     */
+    private static void checkShareable(NetGraph.Layer layer, List<SimBlob> trained, List<SimBlob> own) {
+        if (trained.size() != own.size()) {
+            throw NetException.at(layer.spec(), "in the test net, this layer has " + own.size()
+                    + " parameter blobs but the train net's layer of the same name has " + trained.size()
+                    + "; Caffe aborts sharing the trained weights (\"Incompatible number of blobs\")");
+        }
+        for (int i = 0; i < own.size(); i++) {
+            if (!trained.get(i).shape().equals(own.get(i).shape())) {
+                throw NetException.at(layer.spec(), "in the test net, parameter " + i + " has shape "
+                        + own.get(i).shape().dimsString() + " but the train net's layer of the same name has "
+                        + trained.get(i).shape().dimsString() + "; Caffe aborts sharing the trained weights (\"Cannot share param\")");
+            }
         }
     }
 
@@ -155,9 +176,8 @@ public final class NetSimulator {
     public Map<String, List<SimBlob>> paramsByLayer() {
         Map<String, List<SimBlob>> out = new java.util.HashMap<>();
         for (LayerRun r : runs) {
-            if (!r.paramBlobs().isEmpty()) {
-                out.put(r.layer().name(), r.paramBlobs());
-            }
+            // layers without parameters too: Caffe checks every train layer against its test namesake
+            out.put(r.layer().name(), r.paramBlobs());
         }
         return out;
     }

@@ -184,6 +184,13 @@ public final class NetGraph {
                             + name + "\" (bottom index " + j + ")");
                 }
                 int id = blobByName.get(name);
+                Shape shape = blobs.get(id).shape();
+                if (shape.count() == 0) {
+                    // Blob::Reshape leaves an empty blob without storage, and the first cpu_data() on it
+                    // fails CHECK(data_): Caffe aborts at this layer's setup or first Forward.
+                    throw new NetException(layer.param().pos("bottom", j), layer.describe() + ": bottom blob \""
+                            + name + "\" has no elements (shape " + shape.dimsString() + "); Caffe aborts on an empty blob");
+                }
                 d.bottoms.add(id);
                 d.bottomNeedBackward.add(propagateDown.isEmpty() ? blobNeedBackward.get(id) : propagateDown.get(j));
                 available.remove(name);
@@ -203,8 +210,12 @@ public final class NetGraph {
             LayerShapes shapes;
             try {
                 shapes = kind.setUp(new SetupContext(layer, bottomShapes, topCount, d.phase, overrides));
-            } catch (IllegalArgumentException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
                 throw NetException.at(layer, e.getMessage());
+            } catch (ArithmeticException e) {
+                // Math.*Exact in a shape rule: a size that Caffe's int arithmetic cannot hold either
+                throw NetException.at(layer, "a dimension or count overflows a 32-bit int ("
+                        + e.getMessage() + "); Caffe's sizes are ints");
             }
             d.topShapes = shapes.tops();
             for (int j = 0; j < topCount; j++) {
@@ -273,6 +284,10 @@ public final class NetGraph {
         }
 
         private static void checkShape(LayerSpec layer, String what, Shape shape) {
+            if (shape.axes() > Shape.CAFFE_MAX_AXES) {
+                throw NetException.at(layer, what + " has " + shape.axes() + " axes, over Caffe's limit of kMaxBlobAxes = "
+                        + Shape.CAFFE_MAX_AXES);
+            }
             for (int d : shape.dims()) {
                 if (d < 0) {
                     throw NetException.at(layer, what + " would have a negative dimension: " + shape.dimsString());

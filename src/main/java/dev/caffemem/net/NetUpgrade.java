@@ -77,6 +77,8 @@ public final class NetUpgrade {
                         + "are not supported; upgrade the file with Caffe's tools/upgrade_net_proto_text first");
             }
             Message v2 = net.addMessage("layer");
+            // errors in the upgraded layer point at the V1 layer it came from
+            v2.setPos(v1.pos());
             for (String field : V1_COPIED) {
                 copyField(v1, v2, field);
             }

@@ -10,6 +10,8 @@ import java.util.List;
  */
 public final class Shape {
     public static final long CAFFE_MAX_COUNT = Integer.MAX_VALUE;
+    /** {@code kMaxBlobAxes} (include/caffe/blob.hpp), checked by {@code Blob::Reshape}. */
+    public static final int CAFFE_MAX_AXES = 32;
     private static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
@@ -22,10 +24,16 @@ public final class Shape {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
+    /** @throws IllegalArgumentException for a dimension outside the int range */
     public static Shape of(List<? extends Number> dims) {
         int[] d = new int[dims.size()];
         for (int i = 0; i < d.length; i++) {
-            d[i] = Math.toIntExact(dims.get(i).longValue());
+            long v = dims.get(i).longValue();
+            if (v != (int) v) {
+                // BlobShape.dim is int64, but Blob::Reshape keeps ints
+                throw new IllegalArgumentException("dimension " + v + " does not fit in a 32-bit int (Caffe's blob dimensions are ints)");
+            }
+            d[i] = (int) v;
         }
         return d.length == 0 ? SCALAR : new Shape(d);
     }
@@ -60,12 +68,27 @@ public final class Shape {
         return count(startAxis, dims.length);
     }
 
+    /**
+     * The product of dims[startAxis, endAxis). A product past Long.MAX_VALUE (five dims near INT_MAX)
+     * saturates there instead of wrapping, so it can never pass for a small count; negative dims are
+     * reported on their own by the callers that check shapes.
+     */
     public long count(int startAxis, int endAxis) {
         long c = 1;
+        boolean overflow = false;
         for (int i = startAxis; i < endAxis; i++) {
-            c *= dims[i];
+            if (dims[i] == 0) {
+                return 0;
+            }
+            if (!overflow) {
+                try {
+                    c = Math.multiplyExact(c, dims[i]);
+                } catch (ArithmeticException e) {
+                    overflow = true;
+                }
+            }
         }
-        return c;
+        return overflow ? Long.MAX_VALUE : c;
     }
 
     /**

@@ -101,6 +101,8 @@ public final class SplitInserter {
     private static LayerSpec splitLayer(LayerSpec producer, int topIndex, int count, double lossWeight) {
         String blob = producer.tops().get(topIndex);
         Message param = new Message(Schema.caffe().message("LayerParameter"));
+        // errors about the split (e.g. an empty bottom) point at the producer, the nearest thing in the file
+        param.setPos(producer.pos());
         String name = blob + "_" + producer.name() + "_" + topIndex + "_split";
         param.set("name", name);
         param.set("type", "Split");

@@ -65,7 +65,17 @@ final class LossShapes implements LayerKind {
                     + label.dimsString() + ")");
         }
         switch (type) {
-            case "SoftmaxWithLoss" -> checkLabels(ctx, pred, label, ctx.layer().params("softmax_param").getInt("axis"));
+            case "SoftmaxWithLoss" -> {
+                if (ctx.topCount() > 1) {
+                    // the inner Softmax inherits the layer's loss_weight list: with one weight the outer
+                    // layer fails the per-top check, with two the one-top Softmax does (BVLC/caffe#2968)
+                    throw ctx.error("SoftmaxWithLoss with a second top cannot be set up in Caffe 1.0: \"loss_weight"
+                            + " must be unspecified or specified once per top blob\" fails for it or its inner Softmax"
+                            + " (BVLC/caffe#2968); drop the second top or add a Softmax layer");
+                }
+                checkLabels(ctx, pred, label, ctx.layer().params("softmax_param").getInt("axis"));
+            }
+            case "InfogainLoss" -> ConvGeometry.canonical(ctx, pred, ctx.layer().params("infogain_loss_param").getInt("axis"));
             case "EuclideanLoss" -> {
                 if (pred.count(1) != label.count(1)) {
                     throw ctx.error("inputs must have the same dimension (" + pred.dimsString() + " vs " + label.dimsString() + ")");
@@ -136,6 +146,10 @@ final class LossShapes implements LayerKind {
     private static Shape argMax(SetupContext ctx) {
         Message p = ctx.layer().params("argmax_param");
         Shape bottom = ctx.bottom(0);
+        if (bottom.axes() == 0) {
+            // ArgMaxLayer reads count(1) and shape(0), which CHECK-fail on a scalar
+            throw ctx.error("ArgMax needs a bottom with at least 1 axis, found a scalar");
+        }
         int topK = p.getInt("top_k");
         if (topK < 1) {
             throw ctx.error("argmax_param.top_k must be at least 1");

@@ -36,6 +36,10 @@ final class ReshapeShapes implements LayerKind {
         Shape bottom = ctx.bottom(0);
         int start = ConvGeometry.canonical(ctx, bottom, p.getInt("axis"));
         int end = ConvGeometry.canonical(ctx, bottom, p.getInt("end_axis"));
+        if (end < start) {
+            // Blob::count(start, end + 1) CHECK-fails when the end comes first
+            throw ctx.error("flatten_param end_axis (" + end + ") comes before axis (" + start + ")");
+        }
         List<Integer> top = new ArrayList<>();
         for (int i = 0; i < start; i++) {
             top.add(bottom.dim(i));
@@ -61,7 +65,7 @@ final class ReshapeShapes implements LayerKind {
         if (numAxes < -1) {
             throw ctx.error("reshape_param.num_axes must be >= 0, or -1 for all");
         }
-        int end = numAxes == -1 ? bottom.axes() : start + numAxes;
+        long end = numAxes == -1 ? bottom.axes() : (long) start + numAxes; // long: num_axes may be near INT_MAX
         if (end > bottom.axes()) {
             throw ctx.error("reshape_param axis + num_axes (" + end + ") exceeds the bottom's " + bottom.axes() + " axes");
         }
@@ -91,7 +95,7 @@ final class ReshapeShapes implements LayerKind {
                 top.add(Math.toIntExact(d));
             }
         }
-        for (int i = end; i < bottom.axes(); i++) {
+        for (int i = (int) end; i < bottom.axes(); i++) {
             top.add(bottom.dim(i));
         }
         if (inferred >= 0) {

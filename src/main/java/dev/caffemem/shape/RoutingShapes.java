@@ -39,7 +39,13 @@ final class RoutingShapes implements LayerKind {
             case "Eltwise" -> eltwise(ctx);
             case "Concat" -> concat(ctx);
             case "Slice" -> slice(ctx);
-            case "Split" -> Collections.nCopies(ctx.topCount(), ctx.bottom(0));
+            case "Split" -> {
+                if (ctx.layer().bottoms().get(0).equals(ctx.top(0))) {
+                    // SplitLayer::Reshape: CHECK_NE(top[i], bottom[0])
+                    throw ctx.error("Split does not allow in-place computation");
+                }
+                yield Collections.nCopies(ctx.topCount(), ctx.bottom(0));
+            }
             case "Crop" -> crop(ctx);
             case "Tile" -> tile(ctx);
             case "Silence" -> List.of();
@@ -69,6 +75,9 @@ final class RoutingShapes implements LayerKind {
 
     private static List<Shape> concat(SetupContext ctx) {
         Message p = ctx.layer().params("concat_param");
+        if (p.has("axis") && p.has("concat_dim")) {
+            throw ctx.error("Either axis or concat_dim should be specified; not both.");
+        }
         Shape first = ctx.bottom(0);
         int axis = p.has("concat_dim") ? p.getInt("concat_dim") : ConvGeometry.canonical(ctx, first, p.getInt("axis"));
         if (axis < 0 || axis >= first.axes()) {
@@ -94,8 +103,15 @@ final class RoutingShapes implements LayerKind {
 
     private static List<Shape> slice(SetupContext ctx) {
         Message p = ctx.layer().params("slice_param");
+        if (p.has("axis") && p.has("slice_dim")) {
+            throw ctx.error("Either axis or slice_dim should be specified; not both.");
+        }
         Shape bottom = ctx.bottom(0);
         int axis = p.has("slice_dim") ? p.getInt("slice_dim") : ConvGeometry.canonical(ctx, bottom, p.getInt("axis"));
+        if (axis < 0 || axis >= bottom.axes()) {
+            // SliceLayer::Reshape: CHECK_LT(slice_axis_, num_axes) "slice_dim out of range."
+            throw ctx.error("slice axis " + axis + " out of range for bottom shape " + bottom.dimsString());
+        }
         int n = ctx.topCount();
         int dim = bottom.dim(axis);
         List<Long> points = p.getLongs("slice_point");
@@ -168,6 +184,12 @@ final class RoutingShapes implements LayerKind {
             throw ctx.error("Filter needs one top per filtered bottom (" + n + "), found " + ctx.topCount());
         }
         Shape selector = ctx.bottom(n);
+        for (Shape b : ctx.bottoms()) {
+            if (b.axes() == 0) {
+                // FilterLayer::Reshape reads shape(0) of every bottom: a scalar CHECK-fails
+                throw ctx.error("Filter needs bottoms with at least 1 axis, found a scalar");
+            }
+        }
         for (int i = 0; i < n; i++) {
             if (ctx.bottom(i).dim(0) != selector.dim(0)) {
                 throw ctx.error("each filtered bottom must have as many items as the selector (" + selector.dim(0) + ")");

@@ -28,10 +28,19 @@ final class SameShapes implements LayerKind {
     @Override
     public LayerShapes setUp(SetupContext ctx) {
         Shape bottom = ctx.bottom(0);
+        if (type.equals("AbsVal") && ctx.layer().bottoms().get(0).equals(ctx.top(0))) {
+            // AbsValLayer::LayerSetUp: CHECK_NE(top[0], bottom[0])
+            throw ctx.error("AbsVal does not allow in-place computation");
+        }
         return switch (type) {
             case "PReLU" -> prelu(ctx, bottom);
             case "BatchNorm" -> batchNorm(ctx, bottom);
             case "LRN" -> lrn(ctx, bottom);
+            case "Softmax" -> {
+                // SoftmaxLayer::Reshape: CanonicalAxisIndex CHECK-fails on an axis the bottom lacks
+                ConvGeometry.canonical(ctx, bottom, ctx.layer().params("softmax_param").getInt("axis"));
+                yield LayerShapes.of(List.of(bottom));
+            }
             default -> LayerShapes.of(List.of(bottom));
         };
     }
@@ -46,6 +55,10 @@ final class SameShapes implements LayerKind {
     }
 
     private static LayerShapes batchNorm(SetupContext ctx, Shape bottom) {
+        if (bottom.axes() == 0) {
+            // BatchNormLayer::LayerSetUp reads shape(1), which CHECK-fails on a scalar (e.g. a loss top)
+            throw ctx.error("BatchNorm needs a bottom with at least 1 axis, found a scalar");
+        }
         int channels = bottom.axes() == 1 ? 1 : bottom.dim(1);
         return new LayerShapes(List.of(bottom), List.of(Shape.of(channels), Shape.of(channels), Shape.of(1)));
     }

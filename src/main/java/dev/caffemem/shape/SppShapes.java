@@ -35,6 +35,12 @@ public final class SppShapes implements LayerKind {
         if (height <= 0) {
             throw ctx.error("spp_param.pyramid_height must be set and positive");
         }
+        if (height > 31) {
+            // level l has 2^l bins per side; past level 30 no int-sized input has enough pixels, and Caffe's
+            // pooling pad < kernel check fails there (tested first: the levels loop would run for ages)
+            throw ctx.error("pyramid level too fine for a " + bottom.dim(2) + "x" + bottom.dim(3)
+                    + " input (pyramid_height " + height + ")");
+        }
         List<Level> levels = levels(bottom, height);
         for (Level l : levels) {
             if (l.height() <= 0 || l.width() <= 0) {
