@@ -3,10 +3,8 @@ package dev.caffemem.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Every buffer a simulated Caffe process creates, in creation order. */
 public final class Allocations {
@@ -22,12 +20,14 @@ public final class Allocations {
         return Collections.unmodifiableList(buffers);
     }
 
-    /** Touched buffers, each once even when several blobs share it. */
+    /**
+     * Touched buffers in creation order, each once even when several blobs share it: blobs share a
+     * Buffer object, and {@link #create} is the only way into this list, so it holds each one once.
+     */
     public List<Buffer> touched() {
-        Set<Buffer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Buffer> out = new ArrayList<>();
         for (Buffer b : buffers) {
-            if (b.touched() && seen.add(b)) {
+            if (b.touched()) {
                 out.add(b);
             }
         }
@@ -39,8 +39,10 @@ public final class Allocations {
         for (Component c : Component.values()) {
             sums.put(c, 0L);
         }
-        for (Buffer b : touched()) {
-            sums.merge(b.component(), b.bytes(), Long::sum);
+        for (Buffer b : buffers) {
+            if (b.touched()) {
+                sums.merge(b.component(), b.bytes(), Long::sum);
+            }
         }
         return sums;
     }

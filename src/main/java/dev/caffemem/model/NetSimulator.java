@@ -3,6 +3,7 @@ package dev.caffemem.model;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +34,9 @@ public final class NetSimulator {
         this.allocations = allocations;
         this.prefix = prefix;
         this.testNet = !prefix.isEmpty();
+        int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
-            int producer = producerOf(b.id());
+            int producer = producers[b.id()];
             String key = prefix + "blob/" + b.id() + "/" + b.name();
             long bytes = b.shape().count() * Float.BYTES;
             blobs.add(new SimBlob(b.name(), b.shape(),
@@ -74,13 +76,18 @@ public final class NetSimulator {
         return testNet ? Component.TEST_NET : c;
     }
 
-    private int producerOf(int blobId) {
+    /** By blob id, the first layer with the blob among its tops (the one that created it), or -1. */
+    private static int[] producers(NetGraph graph) {
+        int[] producers = new int[graph.blobs().size()];
+        Arrays.fill(producers, -1);
         for (NetGraph.Layer l : graph.layers()) {
-            if (l.tops().contains(blobId)) {
-                return l.index();
+            for (int top : l.tops()) {
+                if (producers[top] < 0) {
+                    producers[top] = l.index();
+                }
             }
         }
-        return -1;
+        return producers;
     }
 
     private List<SimBlob> pick(List<Integer> ids) {
