@@ -11,6 +11,7 @@ import dev.caffemem.shape.LayerKinds;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,13 +32,52 @@ public final class Estimator {
         }
     }
 
+    /**
+     * What the three evaluations of one estimate have in common, built once: the nets for a state
+     * ({@link NetSpec#of} does not depend on shapes), the wired and shaped nets for given overrides
+     * (the solver's test nets keep their batch while the train net's changes), and the test nets'
+     * definitions (a test_net file is read once). All are pure functions of their keys, and nothing
+     * downstream modifies a NetSpec, a NetGraph or a NetParameter.
+     */
+    private static final class Memo {
+        private final Map<Message, Map<NetState, NetSpec>> specs = new IdentityHashMap<>();
+        private final Map<NetSpec, Map<ShapeOverrides, NetGraph>> graphs = new IdentityHashMap<>();
+        private final Map<Integer, Message> testSources = new HashMap<>();
+
+        NetGraph graph(Message net, NetState state, ShapeOverrides overrides) {
+            NetSpec spec = specs.computeIfAbsent(net, k -> new HashMap<>()).get(state);
+            if (spec == null) {
+                spec = NetSpec.of(net, state);
+                specs.get(net).put(state, spec);
+            }
+            Map<ShapeOverrides, NetGraph> byOverrides = graphs.computeIfAbsent(spec, k -> new HashMap<>());
+            NetGraph graph = byOverrides.get(overrides);
+            if (graph == null) {
+                graph = NetGraph.build(spec, new LayerKinds(overrides), overrides);
+                byOverrides.put(overrides, graph);
+            }
+            return graph;
+        }
+
+        Message testSource(EstimateRequest req, SolverSettings.TestNet t, int index) {
+            Message source = testSources.get(index);
+            if (source == null) {
+                source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
+                        : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
+                testSources.put(index, source);
+            }
+            return source;
+        }
+    }
+
     public static Estimate estimate(EstimateRequest req) {
-        Run target = run(req);
+        Memo memo = new Memo();
+        Run target = run(req, memo);
         int batch = batchOf(target.graph());
         Map<Component, Long> at = target.components();
         Map<Component, Long> fixed = new EnumMap<>(Component.class);
         Map<Component, Long> perSample = new EnumMap<>(Component.class);
-        boolean linear = fit(req, batch, at, fixed, perSample);
+        boolean linear = fit(req, memo, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
         if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
@@ -49,13 +89,13 @@ public final class Estimator {
     }
 
     /** fixed + perSample x batch from evaluations at batch 1 and 2; checks the line against the target. */
-    private static boolean fit(EstimateRequest req, int batch, Map<Component, Long> at,
+    private static boolean fit(EstimateRequest req, Memo memo, int batch, Map<Component, Long> at,
                                Map<Component, Long> fixed, Map<Component, Long> perSample) {
         Map<Component, Long> one;
         Map<Component, Long> two;
         try {
-            one = run(req.withBatch(1)).components();
-            two = run(req.withBatch(2)).components();
+            one = run(req.withBatch(1), memo).components();
+            two = run(req.withBatch(2), memo).components();
         } catch (NetException e) {
             // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
             for (Component c : Component.values()) {
@@ -75,11 +115,11 @@ public final class Estimator {
         return linear;
     }
 
-    private static Run run(EstimateRequest req) {
+    private static Run run(EstimateRequest req, Memo memo) {
         Allocations allocations = new Allocations();
         List<String> notes = new ArrayList<>();
         Message solverState = null;
-        NetGraph graph = graph(req.net(), req.phase(), req.stages(), req.train(), solverState);
+        NetGraph graph = graph(memo, req.net(), req.phase(), req.stages(), req.train(), solverState);
         NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of());
         net.setUp();
         List<Estimate.TestNetBill> tests = new ArrayList<>();
@@ -95,7 +135,7 @@ public final class Estimator {
             }
             int index = 0;
             for (SolverSettings.TestNet t : req.solver().testNets()) {
-                tests.add(testNet(req, t, index++, net, allocations));
+                tests.add(testNet(req, memo, t, index++, net, allocations));
             }
         } else {
             net.forward();
@@ -105,11 +145,10 @@ public final class Estimator {
         return new Run(graph, allocations, tests, notes);
     }
 
-    private static Estimate.TestNetBill testNet(EstimateRequest req, SolverSettings.TestNet t, int index,
+    private static Estimate.TestNetBill testNet(EstimateRequest req, Memo memo, SolverSettings.TestNet t, int index,
                                                 NetSimulator train, Allocations allocations) {
-        Message source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
-                : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
-        NetGraph graph = graph(source, Phase.TEST, req.stages(), req.test(), t.state());
+        Message source = memo.testSource(req, t, index);
+        NetGraph graph = graph(memo, source, Phase.TEST, req.stages(), req.test(), t.state());
         Allocations own = new Allocations();
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
         test.setUp();
@@ -130,15 +169,15 @@ public final class Estimator {
         allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
     }
 
-    static NetGraph graph(Message net, Phase phase, List<String> stages, ShapeOverrides overrides, Message stateOverride) {
+    private static NetGraph graph(Memo memo, Message net, Phase phase, List<String> stages, ShapeOverrides overrides,
+                                  Message stateOverride) {
         Message state = stateOverride != null ? stateOverride : net.getMessage("state");
         List<String> extra = new ArrayList<>(stages);
         if (stateOverride != null) {
             extra.addAll(0, net.getMessage("state").getStrings("stage"));
         }
         NetState netState = NetState.merged(state, phase, extra);
-        NetSpec spec = NetSpec.of(net, netState);
-        return NetGraph.build(spec, new LayerKinds(overrides), overrides);
+        return memo.graph(net, netState, overrides);
     }
 
     private static List<Integer> learnableLayers(NetGraph graph) {
