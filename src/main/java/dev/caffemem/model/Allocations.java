@@ -5,12 +5,18 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Every buffer a simulated Caffe process creates, in creation order. */
 public final class Allocations {
     private final List<Buffer> buffers = new ArrayList<>();
 
     public Buffer create(String key, long bytes, Component component, int layer) {
+        return create(() -> key, bytes, component, layer);
+    }
+
+    /** A buffer whose key is built only if someone asks for it. */
+    Buffer create(Supplier<String> key, long bytes, Component component, int layer) {
         Buffer b = new Buffer(key, bytes, component, layer);
         buffers.add(b);
         return b;

@@ -156,7 +156,7 @@ public final class Estimator {
         overhead(own, graph, null, "test" + index + "/");
         long total = 0;
         for (Buffer b : own.touched()) {
-            Buffer copy = allocations.create(b.key(), b.bytes(), Component.TEST_NET, -1);
+            Buffer copy = allocations.create(b::key, b.bytes(), Component.TEST_NET, -1);
             copy.touch();
             total += b.bytes();
         }

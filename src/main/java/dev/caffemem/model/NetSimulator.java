@@ -37,11 +37,10 @@ public final class NetSimulator {
         int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
             int producer = producers[b.id()];
-            String key = prefix + "blob/" + b.id() + "/" + b.name();
             long bytes = b.shape().count() * Float.BYTES;
             blobs.add(new SimBlob(b.name(), b.shape(),
-                    allocations.create(key + "/data", bytes, component(Component.ACTIVATION_DATA), producer),
-                    allocations.create(key + "/diff", bytes, component(Component.ACTIVATION_DIFF), producer)));
+                    allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA), producer),
+                    allocations.create(() -> blobKey(b) + "/diff", bytes, component(Component.ACTIVATION_DIFF), producer)));
         }
         for (NetGraph.Param p : graph.params()) {
             if (p.owner() >= 0) {
@@ -49,11 +48,12 @@ public final class NetSimulator {
                 params.add(new SimBlob("param" + p.id(), p.shape(), owner.data, owner.diff));
                 continue;
             }
-            String key = prefix + "param/" + p.id();
             long bytes = p.shape().count() * Float.BYTES;
             params.add(new SimBlob("param" + p.id(), p.shape(),
-                    allocations.create(key + "/data", bytes, component(Component.PARAM_DATA), p.layer()),
-                    allocations.create(key + "/diff", bytes, component(Component.PARAM_DIFF), p.layer())));
+                    allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes, component(Component.PARAM_DATA),
+                            p.layer()),
+                    allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes, component(Component.PARAM_DIFF),
+                            p.layer())));
         }
         for (NetGraph.Layer layer : graph.layers()) {
             List<SimBlob> layerParams = new ArrayList<>();
@@ -70,6 +70,10 @@ public final class NetSimulator {
                     component(Component.LAYER_BUFFERS), prefix + "layer"));
             behaviors.add(Behaviors.of(layer));
         }
+    }
+
+    private String blobKey(NetGraph.Blob b) {
+        return prefix + "blob/" + b.id() + "/" + b.name();
     }
 
     private Component component(Component c) {
