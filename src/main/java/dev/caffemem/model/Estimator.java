@@ -43,6 +43,7 @@ public final class Estimator {
         private final Map<Message, Map<NetState, NetSpec>> specs = new IdentityHashMap<>();
         private final Map<NetSpec, Map<ShapeOverrides, NetGraph>> graphs = new IdentityHashMap<>();
         private final Map<Integer, Message> testSources = new HashMap<>();
+        private final Map<NetGraph, Map<SolverType, Long>> objects = new IdentityHashMap<>();
 
         NetGraph graph(Message net, NetState state, ShapeOverrides overrides) {
             NetSpec spec = specs.computeIfAbsent(net, k -> new HashMap<>()).get(state);
@@ -57,6 +58,12 @@ public final class Estimator {
                 byOverrides.put(overrides, graph);
             }
             return graph;
+        }
+
+        /** {@link Bookkeeping#objects}, a function of the graph's structure and the solver type. */
+        long objects(NetGraph graph, SolverType solver) {
+            return objects.computeIfAbsent(graph, k -> new HashMap<>())
+                    .computeIfAbsent(solver, k -> Bookkeeping.objects(graph, solver));
         }
 
         Message testSource(EstimateRequest req, SolverSettings.TestNet t, int index) {
@@ -129,7 +136,7 @@ public final class Estimator {
             net.backward();
             SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
                     req.solver(), req.mode());
-            overhead(allocations, graph, req.solver().type(), "");
+            overhead(memo, allocations, graph, req.solver().type(), "");
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, and no test net");
             }
@@ -139,7 +146,7 @@ public final class Estimator {
             }
         } else {
             net.forward();
-            overhead(allocations, graph, null, "");
+            overhead(memo, allocations, graph, null, "");
         }
         notes.addAll(DataNotes.of(graph));
         return new Run(graph, allocations, tests, notes);
@@ -153,7 +160,7 @@ public final class Estimator {
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
         test.setUp();
         test.forward();
-        overhead(own, graph, null, "test" + index + "/");
+        overhead(memo, own, graph, null, "test" + index + "/");
         long total = 0;
         for (Buffer b : own.touched()) {
             Buffer copy = allocations.create(b::key, b.bytes(), Component.TEST_NET, -1);
@@ -164,8 +171,8 @@ public final class Estimator {
     }
 
     /** The net's bookkeeping (objects, protobuf copies, malloc rounding of its buffers) as one buffer. */
-    private static void overhead(Allocations allocations, NetGraph graph, SolverType solver, String prefix) {
-        long bytes = Bookkeeping.objects(graph, solver) + Bookkeeping.rounding(allocations.touched());
+    private static void overhead(Memo memo, Allocations allocations, NetGraph graph, SolverType solver, String prefix) {
+        long bytes = memo.objects(graph, solver) + Bookkeeping.rounding(allocations.touched());
         allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
     }
 
