@@ -31,7 +31,7 @@ public final class Allocations {
      * Buffer object, and {@link #create} is the only way into this list, so it holds each one once.
      */
     public List<Buffer> touched() {
-        List<Buffer> out = new ArrayList<>();
+        List<Buffer> out = new ArrayList<>(buffers.size());
         for (Buffer b : buffers) {
             if (b.touched()) {
                 out.add(b);

@@ -202,9 +202,9 @@ public final class Estimator {
         List<Double> out = new ArrayList<>();
         for (NetGraph.Param p : graph.params()) {
             if (p.learnable()) {
-                NetGraph.Layer layer = graph.layers().get(p.layer());
-                List<Message> specs = layer.spec().paramSpecs();
-                out.add(p.index() < specs.size() ? specs.get(p.index()).getDouble("decay_mult") : 1.0);
+                Message layer = graph.layers().get(p.layer()).spec().param();
+                out.add(p.index() < layer.count("param")
+                        ? layer.getMessage("param", p.index()).getDouble("decay_mult") : 1.0);
             }
         }
         return out;

@@ -38,9 +38,11 @@ public final class NetSimulator {
         for (NetGraph.Blob b : graph.blobs()) {
             int producer = producers[b.id()];
             long bytes = b.shape().count() * Float.BYTES;
-            blobs.add(new SimBlob(b.name(), b.shape(),
-                    allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA), producer),
-                    allocations.create(() -> blobKey(b) + "/diff", bytes, component(Component.ACTIVATION_DIFF), producer)));
+            Buffer data = allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA),
+                    producer);
+            Buffer diff = allocations.create(() -> blobKey(b) + "/diff", bytes, component(Component.ACTIVATION_DIFF),
+                    producer);
+            blobs.add(new SimBlob(b.name(), b.shape(), data, diff));
         }
         for (NetGraph.Param p : graph.params()) {
             if (p.owner() >= 0) {
@@ -49,11 +51,11 @@ public final class NetSimulator {
                 continue;
             }
             long bytes = p.shape().count() * Float.BYTES;
-            params.add(new SimBlob("param" + p.id(), p.shape(),
-                    allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes, component(Component.PARAM_DATA),
-                            p.layer()),
-                    allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes, component(Component.PARAM_DIFF),
-                            p.layer())));
+            Buffer data = allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes,
+                    component(Component.PARAM_DATA), p.layer());
+            Buffer diff = allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes,
+                    component(Component.PARAM_DIFF), p.layer());
+            params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
         }
         for (NetGraph.Layer layer : graph.layers()) {
             List<SimBlob> layerParams = new ArrayList<>();

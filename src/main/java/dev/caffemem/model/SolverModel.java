@@ -25,7 +25,8 @@ final class SolverModel {
         }
         for (int i = 0; i < n; i++) {
             int index = i;
-            Buffer update = buffer(allocations, () -> "solver/update/" + index + "/data", learnable.get(i), layers.get(i));
+            Buffer update = buffer(allocations, () -> "solver/update/" + index + "/data", learnable.get(i),
+                    layers.get(i));
             Buffer temp = buffer(allocations, () -> "solver/temp/" + index + "/data", learnable.get(i), layers.get(i));
             if (solver.type().touchesUpdate(mode)) {
                 update.touch();
