@@ -4,7 +4,7 @@
 # the CLI cold (a fresh JVM per run) on examples/resnet152, and prints one summary block against the
 # targets: a warm estimate under 20 ms, the CLI under 1.5 s wall.
 #
-#   scripts/bench-estimate.sh            # about 1.5 minutes on 2 cores
+#   scripts/bench-estimate.sh                # about 1.5 minutes on 2 cores
 #   MVN_OFFLINE= scripts/bench-estimate.sh   # let Maven download what it lacks (first run)
 #
 # Writes its raw results under target/bench/ (jmh.csv, jmh.log, cli-times.txt).
@@ -32,6 +32,7 @@ if [[ ! -f "$deploy" ]]; then
   echo "(no $deploy: leaving out estimateDeployTest)" >&2
   jmh_args+=(-e estimateDeployTest)
 fi
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 echo "== JMH (warm, in-process; settings in EstimateBenchmark) ==" >&2
 java -cp "$cp" org.openjdk.jmh.Main "${jmh_args[@]}" | tee "$out/jmh.log" >&2
 
@@ -76,7 +77,7 @@ max_ratio=$(ratio "$cli_max" "$target_cli_s")
 
 echo
 echo "===== caffemem estimate: ResNet-152 benchmark summary ====="
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); 1-min load average before JMH: $load_before"
 printf 'warm estimate, train_val + solver, TRAIN batch 32: %s ms +- %s  vs %s ms target: ratio %s (%s)\n' \
   "$warm" "$(error estimateTrain)" "$target_warm_ms" "$warm_ratio" "$(verdict "$warm_ratio")"
 printf 'warm parse, train_val alone:                       %s ms +- %s\n' "$(score parseTrain)" "$(error parseTrain)"

@@ -44,12 +44,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #estimateDeployTest}: parse and TEST-phase estimate of Kaiming He's ResNet-152 deploy
  *       file, only where ../shared/caffe-models is present (the script leaves it out otherwise).</li>
  * </ul>
+ *
+ * <p>Warm-up is long for the estimates (20 and 15 one-second iterations): on two cores shared with
+ * other work the JIT needs some 300 train estimates, 10 to 15 seconds, to reach steady state, and
+ * shorter warm-ups measured partly compiled code (50 to 100 ms per train estimate instead of 13 to 15).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
-@Warmup(iterations = 6, time = 1)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class EstimateBenchmark {
 
@@ -74,6 +78,7 @@ public class EstimateBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 20, time = 1)
     public Estimate estimateTrain() {
         Message solverParam = TextFormat.parse(solverText, SOLVER.toString(), solverType);
         Message net = NetSpec.parse(trainText, TRAIN_NET.toString());
@@ -86,6 +91,7 @@ public class EstimateBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)
     public Estimate estimateDeployTest() {
         if (deployText == null) {
             throw new IllegalStateException(DEPLOY + " is not present; leave this benchmark out");
