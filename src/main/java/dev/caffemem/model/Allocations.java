@@ -3,16 +3,20 @@ package dev.caffemem.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /** Every buffer a simulated Caffe process creates, in creation order. */
 public final class Allocations {
     private final List<Buffer> buffers = new ArrayList<>();
 
     public Buffer create(String key, long bytes, Component component, int layer) {
+        return create(() -> key, bytes, component, layer);
+    }
+
+    /** A buffer whose key is built only if someone asks for it. */
+    Buffer create(Supplier<String> key, long bytes, Component component, int layer) {
         Buffer b = new Buffer(key, bytes, component, layer);
         buffers.add(b);
         return b;
@@ -22,12 +26,14 @@ public final class Allocations {
         return Collections.unmodifiableList(buffers);
     }
 
-    /** Touched buffers, each once even when several blobs share it. */
+    /**
+     * Touched buffers in creation order, each once even when several blobs share it: blobs share a
+     * Buffer object, and {@link #create} is the only way into this list, so it holds each one once.
+     */
     public List<Buffer> touched() {
-        Set<Buffer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Buffer> out = new ArrayList<>();
+        List<Buffer> out = new ArrayList<>(buffers.size());
         for (Buffer b : buffers) {
-            if (b.touched() && seen.add(b)) {
+            if (b.touched()) {
                 out.add(b);
             }
         }
@@ -39,8 +45,10 @@ public final class Allocations {
         for (Component c : Component.values()) {
             sums.put(c, 0L);
         }
-        for (Buffer b : touched()) {
-            sums.merge(b.component(), b.bytes(), Long::sum);
+        for (Buffer b : buffers) {
+            if (b.touched()) {
+                sums.merge(b.component(), b.bytes(), Long::sum);
+            }
         }
         return sums;
     }

@@ -1,7 +1,6 @@
 package dev.caffemem.model;
 
 import dev.caffemem.net.NetGraph;
-import dev.caffemem.prototxt.FieldKind;
 import dev.caffemem.prototxt.Message;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,12 +94,8 @@ public final class Bookkeeping {
     /** Sub-messages present in a layer's parameters, recursively (each is a heap object in every copy). */
     static int submessages(Message m) {
         int n = 0;
-        for (String field : m.presentFields()) {
-            if (m.type().field(field).kind() == FieldKind.MESSAGE) {
-                for (Object v : m.values(field)) {
-                    n += 1 + submessages((Message) v);
-                }
-            }
+        for (Message sub : m.presentMessages()) {
+            n += 1 + submessages(sub);
         }
         return n;
     }

@@ -1,5 +1,7 @@
 package dev.caffemem.model;
 
+import java.util.function.Supplier;
+
 /**
  * One lazily allocated host buffer, as Caffe's {@code SyncedMemory}: it costs nothing until first
  * touched, then its full size. Blobs that share storage (ShareData/ShareDiff, in-place tops) share
@@ -8,14 +10,16 @@ package dev.caffemem.model;
  * @see <a href="https://github.com/BVLC/caffe/blob/1.0/src/caffe/syncedmem.cpp">syncedmem.cpp</a>
  */
 public final class Buffer {
-    private final String key;
+    /** Builds the key on first request: an estimate creates tens of thousands of buffers and reads few keys. */
+    private Supplier<String> keyMaker;
+    private String key;
     private final long bytes;
     private final Component component;
     private final int layer;
     private boolean touched;
 
-    Buffer(String key, long bytes, Component component, int layer) {
-        this.key = key;
+    Buffer(Supplier<String> keyMaker, long bytes, Component component, int layer) {
+        this.keyMaker = keyMaker;
         this.bytes = bytes;
         this.component = component;
         this.layer = layer;
@@ -23,6 +27,10 @@ public final class Buffer {
 
     /** A stable identity for comparing with real Caffe: e.g. {@code blob/3/conv1/diff}, {@code param/2/data}. */
     public String key() {
+        if (key == null) {
+            key = keyMaker.get();
+            keyMaker = null;
+        }
         return key;
     }
 
@@ -50,6 +58,6 @@ public final class Buffer {
 
     @Override
     public String toString() {
-        return key + "=" + bytes + (touched ? "" : " (untouched)");
+        return key() + "=" + bytes + (touched ? "" : " (untouched)");
     }
 }

@@ -37,19 +37,28 @@ final class DataBehavior implements LayerBehavior {
         }
     }
 
+    /**
+     * The current batch (the tops point into it) and the other prefetch batches, billed as one buffer
+     * so that any prefetch count costs the same to estimate.
+     */
     private static void prefetch(LayerRun r) {
-        int batches = r.params("data_param").getInt("prefetch");
-        for (int b = 0; b < batches; b++) {
-            Buffer data = r.detached("prefetch" + b + "/data", r.top(0).count(), Component.PREFETCH, true);
-            if (b == 0) {
-                r.setExternalData(r.top(0), data);
+        long batches = r.params("data_param").getLong("prefetch");
+        if (batches < 1) {
+            throw r.fatal("data_param.prefetch must be at least 1 (found " + batches + ")");
+        }
+        r.setExternalData(r.top(0), r.detached("prefetch0/data", r.top(0).count(), Component.PREFETCH, true));
+        if (r.tops().size() > 1) {
+            r.setExternalData(r.top(1), r.detached("prefetch0/label", r.top(1).count(), Component.PREFETCH, true));
+        }
+        if (batches > 1) {
+            long perBatch = r.top(0).count() + (r.tops().size() > 1 ? r.top(1).count() : 0);
+            long others;
+            try {
+                others = Math.multiplyExact(batches - 1, Math.multiplyExact(perBatch, (long) Float.BYTES));
+            } catch (ArithmeticException e) {
+                throw r.fatal("data_param.prefetch " + batches + " batches of " + perBatch + " floats cannot be allocated");
             }
-            if (r.tops().size() > 1) {
-                Buffer label = r.detached("prefetch" + b + "/label", r.top(1).count(), Component.PREFETCH, true);
-                if (b == 0) {
-                    r.setExternalData(r.top(1), label);
-                }
-            }
+            r.detached("prefetch1-" + (batches - 1), others / Float.BYTES, Component.PREFETCH, true);
         }
         long mean = meanCount(r);
         if (mean > 0) {

@@ -11,6 +11,7 @@ import dev.caffemem.shape.LayerKinds;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,13 +33,60 @@ public final class Estimator {
         }
     }
 
+    /**
+     * What the three evaluations of one estimate have in common, built once: the nets for a state
+     * ({@link NetSpec#of} does not depend on shapes), the wired and shaped nets for given overrides
+     * (the solver's test nets keep their batch while the train net's changes), and the test nets'
+     * definitions (a test_net file is read once). All are pure functions of their keys, and nothing
+     * downstream modifies a NetSpec, a NetGraph or a NetParameter.
+     */
+    private static final class Memo {
+        private final Map<Message, Map<NetState, NetSpec>> specs = new IdentityHashMap<>();
+        private final Map<NetSpec, Map<ShapeOverrides, NetGraph>> graphs = new IdentityHashMap<>();
+        private final Map<Integer, Message> testSources = new HashMap<>();
+        private final Map<NetGraph, Map<String, Map<String, Double>>> features = new IdentityHashMap<>();
+
+        NetGraph graph(Message net, NetState state, ShapeOverrides overrides) {
+            NetSpec spec = specs.computeIfAbsent(net, k -> new HashMap<>()).get(state);
+            if (spec == null) {
+                spec = NetSpec.of(net, state);
+                specs.get(net).put(state, spec);
+            }
+            Map<ShapeOverrides, NetGraph> byOverrides = graphs.computeIfAbsent(spec, k -> new HashMap<>());
+            NetGraph graph = byOverrides.get(overrides);
+            if (graph == null) {
+                graph = NetGraph.build(spec, new LayerKinds(overrides), overrides);
+                byOverrides.put(overrides, graph);
+            }
+            return graph;
+        }
+
+        /** {@link Bookkeeping#features}, a function of the graph's structure, the solver, copies and role. */
+        Map<String, Double> features(NetGraph graph, SolverType solver, int copies, String role) {
+            return features.computeIfAbsent(graph, k -> new HashMap<>())
+                    .computeIfAbsent(solver + "/" + copies + "/" + role,
+                            k -> Bookkeeping.features(graph, solver, copies, role));
+        }
+
+        Message testSource(EstimateRequest req, SolverSettings.TestNet t, int index) {
+            Message source = testSources.get(index);
+            if (source == null) {
+                source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
+                        : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
+                testSources.put(index, source);
+            }
+            return source;
+        }
+    }
+
     public static Estimate estimate(EstimateRequest req) {
-        Run target = run(req);
+        Memo memo = new Memo();
+        Run target = run(req, memo);
         int batch = batchOf(target.graph());
         Map<Component, Long> at = target.components();
         Map<Component, Long> fixed = new EnumMap<>(Component.class);
         Map<Component, Long> perSample = new EnumMap<>(Component.class);
-        boolean linear = fit(req, batch, at, fixed, perSample);
+        boolean linear = fit(req, memo, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
         if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
@@ -49,14 +97,19 @@ public final class Estimator {
                 layerBills(target), target.tests(), notes, target.allocations().touched(), target.overheadFeatures());
     }
 
-    /** fixed + perSample x batch from evaluations at batch 1 and 2; checks the line against the target. */
-    private static boolean fit(EstimateRequest req, int batch, Map<Component, Long> at,
+    /**
+     * fixed + perSample x batch: the slope from evaluations at batch 1 and 2, the line anchored at the
+     * target so that it gives the target's bill exactly. Buffers are exactly linear in the batch for
+     * almost every net (checked here); the overhead is not quite, because glibc rounds large buffers
+     * to whole pages, so it does not count against linearity.
+     */
+    private static boolean fit(EstimateRequest req, Memo memo, int batch, Map<Component, Long> at,
                                Map<Component, Long> fixed, Map<Component, Long> perSample) {
         Map<Component, Long> one;
         Map<Component, Long> two;
         try {
-            one = run(req.withBatch(1)).components();
-            two = run(req.withBatch(2)).components();
+            one = run(req.withBatch(1), memo).components();
+            two = run(req.withBatch(2), memo).components();
         } catch (NetException e) {
             // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
             for (Component c : Component.values()) {
@@ -68,20 +121,21 @@ public final class Estimator {
         boolean linear = true;
         for (Component c : Component.values()) {
             long slope = two.get(c) - one.get(c);
-            long intercept = one.get(c) - slope;
             perSample.put(c, slope);
-            fixed.put(c, intercept);
-            linear &= intercept + slope * batch == at.get(c);
+            fixed.put(c, at.get(c) - slope * batch);
+            if (c != Component.OVERHEAD) {
+                linear &= one.get(c) + slope * (batch - 1L) == at.get(c);
+            }
         }
         return linear;
     }
 
-    private static Run run(EstimateRequest req) {
+    private static Run run(EstimateRequest req, Memo memo) {
         Allocations allocations = new Allocations();
         Map<String, Double> features = new java.util.TreeMap<>();
         List<String> notes = new ArrayList<>();
         Message solverState = null;
-        NetGraph graph = graph(req.net(), req.phase(), req.stages(), req.train(), solverState);
+        NetGraph graph = graph(memo, req.net(), req.phase(), req.stages(), req.train(), solverState);
         NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of());
         net.setUp();
         List<Estimate.TestNetBill> tests = new ArrayList<>();
@@ -91,37 +145,38 @@ public final class Estimator {
             net.backward();
             SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
                     req.solver(), req.mode());
-            features.putAll(overhead(allocations, graph, req.solver().type(), req.retainedNetCopies(), "", "net.train"));
+            features.putAll(overhead(memo, allocations, graph, req.solver().type(), req.retainedNetCopies(), "",
+                    "net.train"));
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, and no test net");
             }
             int index = 0;
             for (SolverSettings.TestNet t : req.solver().testNets()) {
-                tests.add(testNet(req, t, index++, net, allocations, features));
+                tests.add(testNet(req, memo, t, index++, net, allocations, features));
             }
         } else {
             net.forward();
-            features.putAll(overhead(allocations, graph, null, req.retainedNetCopies(), "", "net.alone"));
+            features.putAll(overhead(memo, allocations, graph, null, req.retainedNetCopies(), "", "net.alone"));
         }
         notes.addAll(DataNotes.of(graph));
         return new Run(graph, allocations, tests, notes, features);
     }
 
-    private static Estimate.TestNetBill testNet(EstimateRequest req, SolverSettings.TestNet t, int index,
+    private static Estimate.TestNetBill testNet(EstimateRequest req, Memo memo, SolverSettings.TestNet t, int index,
                                                 NetSimulator train, Allocations allocations,
                                                 Map<String, Double> features) {
-        Message source = t.netParam() != null ? dev.caffemem.net.NetUpgrade.upgrade(t.netParam())
-                : t.netFile() != null ? req.testNetLoader().apply(t.netFile()) : req.net();
-        NetGraph graph = graph(source, Phase.TEST, req.stages(), req.test(), t.state());
+        Message source = memo.testSource(req, t, index);
+        NetGraph graph = graph(memo, source, Phase.TEST, req.stages(), req.test(), t.state());
         Allocations own = new Allocations();
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
         test.setUp();
         test.forward();
         // a generic test net shares the solver's NetParameter; its own file is read and freed like the train net's
-        overhead(own, graph, null, 0, "test" + index + "/", "net.test").forEach((k, v) -> features.merge(k, v, Double::sum));
+        overhead(memo, own, graph, null, 0, "test" + index + "/", "net.test")
+                .forEach((k, v) -> features.merge(k, v, Double::sum));
         long total = 0;
         for (Buffer b : own.touched()) {
-            Buffer copy = allocations.create(b.key(), b.bytes(), Component.TEST_NET, -1);
+            Buffer copy = allocations.create(b::key, b.bytes(), Component.TEST_NET, -1);
             copy.touch();
             total += b.bytes();
         }
@@ -129,23 +184,23 @@ public final class Estimator {
     }
 
     /** The net's bookkeeping (objects, protobuf copies, malloc rounding of its buffers) as one buffer. */
-    private static Map<String, Double> overhead(Allocations allocations, NetGraph graph, SolverType solver, int copies,
-                                                String prefix, String role) {
-        Map<String, Double> features = Bookkeeping.features(graph, solver, copies, role);
+    private static Map<String, Double> overhead(Memo memo, Allocations allocations, NetGraph graph, SolverType solver,
+                                                int copies, String prefix, String role) {
+        Map<String, Double> features = memo.features(graph, solver, copies, role);
         long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(allocations.touched());
         allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
         return features;
     }
 
-    static NetGraph graph(Message net, Phase phase, List<String> stages, ShapeOverrides overrides, Message stateOverride) {
+    private static NetGraph graph(Memo memo, Message net, Phase phase, List<String> stages, ShapeOverrides overrides,
+                                  Message stateOverride) {
         Message state = stateOverride != null ? stateOverride : net.getMessage("state");
         List<String> extra = new ArrayList<>(stages);
         if (stateOverride != null) {
             extra.addAll(0, net.getMessage("state").getStrings("stage"));
         }
         NetState netState = NetState.merged(state, phase, extra);
-        NetSpec spec = NetSpec.of(net, netState);
-        return NetGraph.build(spec, new LayerKinds(overrides), overrides);
+        return memo.graph(net, netState, overrides);
     }
 
     private static List<Integer> learnableLayers(NetGraph graph) {
@@ -163,9 +218,9 @@ public final class Estimator {
         List<Double> out = new ArrayList<>();
         for (NetGraph.Param p : graph.params()) {
             if (p.learnable()) {
-                NetGraph.Layer layer = graph.layers().get(p.layer());
-                List<Message> specs = layer.spec().paramSpecs();
-                out.add(p.index() < specs.size() ? specs.get(p.index()).getDouble("decay_mult") : 1.0);
+                Message layer = graph.layers().get(p.layer()).spec().param();
+                out.add(p.index() < layer.count("param")
+                        ? layer.getMessage("param", p.index()).getDouble("decay_mult") : 1.0);
             }
         }
         return out;

@@ -103,11 +103,10 @@ public final class LayerRun {
                     + Shape.CAFFE_MAX_COUNT + " per blob");
         }
         return internals.computeIfAbsent(name, n -> {
-            String key = keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + n;
             long bytes = count * Float.BYTES;
             return new SimBlob(n, Shape.of(Math.toIntExact(count)),
-                    allocations.create(key + "/data", bytes, internalComponent, layer.index()),
-                    allocations.create(key + "/diff", bytes, internalComponent, layer.index()));
+                    allocations.create(() -> key(n) + "/data", bytes, internalComponent, layer.index()),
+                    allocations.create(() -> key(n) + "/diff", bytes, internalComponent, layer.index()));
         });
     }
 
@@ -133,12 +132,16 @@ public final class LayerRun {
     /** A buffer no blob of the net holds (prefetch batches, loaded files), touched on creation when asked. */
     public Buffer detached(String name, long count, Component component, boolean touched) {
         Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
-        Buffer b = allocations.create(keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + name,
-                count * Float.BYTES, c, layer.index());
+        Buffer b = allocations.create(() -> key(name), count * Float.BYTES, c, layer.index());
         if (touched) {
             b.touch();
         }
         return b;
+    }
+
+    /** The key of one of the layer's own buffers, e.g. {@code layer/3/conv1/col_buffer}. */
+    private String key(String name) {
+        return keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + name;
     }
 
     /** Caffe would abort (a CHECK or NOT_IMPLEMENTED) if this net ran. */

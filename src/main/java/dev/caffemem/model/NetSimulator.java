@@ -4,6 +4,7 @@ import dev.caffemem.net.NetException;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +35,15 @@ public final class NetSimulator {
         this.allocations = allocations;
         this.prefix = prefix;
         this.testNet = !prefix.isEmpty();
+        int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
-            int producer = producerOf(b.id());
-            String key = prefix + "blob/" + b.id() + "/" + b.name();
+            int producer = producers[b.id()];
             long bytes = b.shape().count() * Float.BYTES;
-            blobs.add(new SimBlob(b.name(), b.shape(),
-                    allocations.create(key + "/data", bytes, component(Component.ACTIVATION_DATA), producer),
-                    allocations.create(key + "/diff", bytes, component(Component.ACTIVATION_DIFF), producer)));
+            Buffer data = allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA),
+                    producer);
+            Buffer diff = allocations.create(() -> blobKey(b) + "/diff", bytes, component(Component.ACTIVATION_DIFF),
+                    producer);
+            blobs.add(new SimBlob(b.name(), b.shape(), data, diff));
         }
         for (NetGraph.Param p : graph.params()) {
             if (p.owner() >= 0) {
@@ -48,11 +51,12 @@ public final class NetSimulator {
                 params.add(new SimBlob("param" + p.id(), p.shape(), owner.data, owner.diff));
                 continue;
             }
-            String key = prefix + "param/" + p.id();
             long bytes = p.shape().count() * Float.BYTES;
-            params.add(new SimBlob("param" + p.id(), p.shape(),
-                    allocations.create(key + "/data", bytes, component(Component.PARAM_DATA), p.layer()),
-                    allocations.create(key + "/diff", bytes, component(Component.PARAM_DIFF), p.layer())));
+            Buffer data = allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes,
+                    component(Component.PARAM_DATA), p.layer());
+            Buffer diff = allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes,
+                    component(Component.PARAM_DIFF), p.layer());
+            params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
         }
         for (NetGraph.Layer layer : graph.layers()) {
             List<SimBlob> layerParams = new ArrayList<>();
@@ -91,17 +95,26 @@ public final class NetSimulator {
         }
     }
 
+    private String blobKey(NetGraph.Blob b) {
+        return prefix + "blob/" + b.id() + "/" + b.name();
+    }
+
     private Component component(Component c) {
         return testNet ? Component.TEST_NET : c;
     }
 
-    private int producerOf(int blobId) {
+    /** By blob id, the first layer with the blob among its tops (the one that created it), or -1. */
+    private static int[] producers(NetGraph graph) {
+        int[] producers = new int[graph.blobs().size()];
+        Arrays.fill(producers, -1);
         for (NetGraph.Layer l : graph.layers()) {
-            if (l.tops().contains(blobId)) {
-                return l.index();
+            for (int top : l.tops()) {
+                if (producers[top] < 0) {
+                    producers[top] = l.index();
+                }
             }
         }
-        return -1;
+        return producers;
     }
 
     private List<SimBlob> pick(List<Integer> ids) {

@@ -1,6 +1,7 @@
 package dev.caffemem.model;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The solver's own buffers after one iteration ({@code SGDSolver::PreSolve}, {@code ApplyUpdate}):
@@ -18,12 +19,15 @@ final class SolverModel {
         boolean l1 = solver.regularization().equals("L1") && solver.weightDecay() != 0;
         for (int set = 0; set < solver.type().historySets(); set++) {
             for (int i = 0; i < n; i++) {
-                buffer(allocations, "solver/history/" + (set * n + i) + "/data", learnable.get(i), layers.get(i)).touch();
+                int index = set * n + i;
+                buffer(allocations, () -> "solver/history/" + index + "/data", learnable.get(i), layers.get(i)).touch();
             }
         }
         for (int i = 0; i < n; i++) {
-            Buffer update = buffer(allocations, "solver/update/" + i + "/data", learnable.get(i), layers.get(i));
-            Buffer temp = buffer(allocations, "solver/temp/" + i + "/data", learnable.get(i), layers.get(i));
+            int index = i;
+            Buffer update = buffer(allocations, () -> "solver/update/" + index + "/data", learnable.get(i),
+                    layers.get(i));
+            Buffer temp = buffer(allocations, () -> "solver/temp/" + index + "/data", learnable.get(i), layers.get(i));
             if (solver.type().touchesUpdate(mode)) {
                 update.touch();
             }
@@ -33,7 +37,7 @@ final class SolverModel {
         }
     }
 
-    private static Buffer buffer(Allocations allocations, String key, SimBlob param, int layer) {
+    private static Buffer buffer(Allocations allocations, Supplier<String> key, SimBlob param, int layer) {
         return allocations.create(key, param.count() * Float.BYTES, Component.SOLVER_STATE, layer);
     }
 }

@@ -20,11 +20,11 @@ public record NetSpec(String name, NetState state, boolean forceBackward, List<L
     }
 
     public static Message read(Path file) {
-        return NetUpgrade.upgrade(TextFormat.parse(file, Schema.caffe().message("NetParameter")));
+        return NetUpgrade.upgradeInPlace(TextFormat.parse(file, Schema.caffe().message("NetParameter")));
     }
 
     public static Message parse(String text, String fileName) {
-        return NetUpgrade.upgrade(TextFormat.parse(text, fileName, Schema.caffe().message("NetParameter")));
+        return NetUpgrade.upgradeInPlace(TextFormat.parse(text, fileName, Schema.caffe().message("NetParameter")));
     }
 
     /** Builds the net for a state from an already upgraded NetParameter. */

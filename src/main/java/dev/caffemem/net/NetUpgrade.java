@@ -53,7 +53,11 @@ public final class NetUpgrade {
 
     /** Returns an upgraded copy of a NetParameter; the input is left unchanged. */
     public static Message upgrade(Message net) {
-        Message out = net.copy();
+        return upgradeInPlace(net.copy());
+    }
+
+    /** Upgrades a NetParameter that nobody else holds (one just parsed) without copying it first. */
+    static Message upgradeInPlace(Message out) {
         if (!out.getMessages("layers").isEmpty()) {
             upgradeV1(out);
         }

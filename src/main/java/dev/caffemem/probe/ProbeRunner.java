@@ -92,7 +92,8 @@ public final class ProbeRunner {
         pb.environment().put("MALLOC_MMAP_THRESHOLD_", Long.toString(MMAP_THRESHOLD));
         // Freed chunks parked in glibc's per-thread cache still count as in use for mallinfo2;
         // without the cache, a transient that Caffe frees no longer shows up as noise in a reading.
-        pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0");
+        // Each point runs on a fresh thread with a fresh arena (see ProbeWorker): allow that many arenas.
+        pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0:glibc.malloc.arena_max=1048576");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         ChildLog log = new ChildLog(progress, caffeLog ? System.err::println : null);
         Process child;

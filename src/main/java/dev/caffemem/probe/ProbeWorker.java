@@ -64,7 +64,7 @@ public final class ProbeWorker {
         waitForQuietJvm(job.quietUptimeMillis());
         Path out = Path.of(job.output());
         for (int i = 0; i < job.points().size(); i++) {
-            PointResult r = measure(i + 1, job.points().get(i), i == 0 ? loadSeconds : 0);
+            PointResult r = onFreshArena(i + 1, job.points().get(i), i == 0 ? loadSeconds : 0);
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND)) {
                 w.write(JSON.writeValueAsString(r));
@@ -99,7 +99,11 @@ public final class ProbeWorker {
                 + " layer { name: 'l' type: 'SoftmaxWithLoss' bottom: 'f' bottom: 'y' top: 'l' }";
         Files.writeString(file, "net_param { " + net + " } base_lr: 0.01 lr_policy: 'fixed' display: 0 snapshot: 0\n");
         // the whole measuring path, so that its classes are loaded before any baseline
-        measure(0, new ProbeJob.Point(2, "TRAIN", "SGD", file.toString()), 0);
+        try {
+            onFreshArena(0, new ProbeJob.Point(2, "TRAIN", "SGD", file.toString()), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Files.deleteIfExists(file);
     }
 
@@ -108,6 +112,38 @@ public final class ProbeWorker {
         if (up < uptimeMillis) {
             progress(0, "settle");
             Thread.sleep(uptimeMillis - up);
+        }
+    }
+
+    /**
+     * Runs a point on a thread of its own that is never allowed to end. glibc gives each new thread a new
+     * malloc arena (the parent raises arena_max), and a parked thread keeps it: so no point carves its
+     * large buffers out of memory an earlier point freed, and each measures like a fresh process would.
+     */
+    private static PointResult onFreshArena(int index, ProbeJob.Point point, double loadSeconds) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<PointResult> result = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(measure(index, point, loadSeconds));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "point-" + index);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return result.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

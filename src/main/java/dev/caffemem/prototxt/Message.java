@@ -215,6 +215,19 @@ public final class Message {
         return names;
     }
 
+    /** The values of the set message fields, singular and repeated, in field order; live, not copies. */
+    public List<Message> presentMessages() {
+        List<Message> out = new ArrayList<>();
+        for (FieldSlot slot : order) {
+            if (slot.def.kind() == FieldKind.MESSAGE) {
+                for (Object v : slot.values) {
+                    out.add((Message) v);
+                }
+            }
+        }
+        return out;
+    }
+
     // ---- mutation ----
 
     /**

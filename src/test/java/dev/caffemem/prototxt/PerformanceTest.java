@@ -10,8 +10,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parsing ResNet-152's deploy net (about 6,800 lines) once warm. The bound is loose so a busy
- * CI machine does not fail it; the printed median is the number to watch (about 1 ms here).
+ * Parsing ResNet-152's deploy net (about 6,800 lines) once warm. The median is printed, not
+ * asserted: timed unit tests are not allowed in this project, as they fail on a busy machine. The
+ * measured numbers come from JMH (src/test/java/dev/caffemem/bench/EstimateBenchmark.java, run by
+ * scripts/bench-estimate.sh).
  */
 class PerformanceTest {
 
@@ -19,7 +21,7 @@ class PerformanceTest {
             "KaimingHe-deep-residual-networks/prototxt/ResNet-152-deploy.prototxt");
 
     @Test
-    void parsesResNet152WellUnderTenMillisecondsOnceWarm() throws IOException {
+    void parsesResNet152RepeatedlyAndPrintsTheMedian() throws IOException {
         assumeTrue(Files.exists(RESNET_152), "ResNet-152 deploy prototxt not present");
         String text = Files.readString(RESNET_152);
         MessageType net = Schema.caffe().message("NetParameter");
@@ -36,6 +38,5 @@ class PerformanceTest {
         Arrays.sort(nanos);
         double medianMs = nanos[nanos.length / 2] / 1e6;
         System.out.printf("ResNet-152 deploy: %d lines, median parse %.2f ms%n", text.lines().count(), medianMs);
-        assertThat(medianMs).isLessThan(10.0);
     }
 }
