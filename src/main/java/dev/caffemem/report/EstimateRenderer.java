@@ -35,7 +35,7 @@ public final class EstimateRenderer {
 
     private List<String> layerCells(LayerBill l, boolean forCsv) {
         String tops = String.join(forCsv ? "; " : ", ", l.tops().stream()
-                .map(t -> t.name() + " " + t.shape().dimsString().replace(' ', 'x')).toList());
+                .map(t -> t.name() + " " + (t.shape().axes() == 0 ? "scalar" : t.shape().dimsString().replace(' ', 'x'))).toList());
         return List.of(l.name(), l.type(), tops,
                 fmt(l.bytes(Component.ACTIVATION_DATA), forCsv), fmt(l.bytes(Component.ACTIVATION_DIFF), forCsv),
                 fmt(l.bytes(Component.PARAM_DATA) + l.bytes(Component.PARAM_DIFF), forCsv),
