@@ -50,6 +50,43 @@ public final class DryRun {
         return out;
     }
 
+    /**
+     * For a run with the real data layers: only their batch changes (batch_size, or the first dimension
+     * of Input and DummyData shapes), TRAIN layers to {@code trainBatch}, TEST layers to {@code testBatch}
+     * when given; fillers become constant.
+     */
+    public static Message withBatch(Message net, int trainBatch, Integer testBatch) {
+        Message out = net.copy();
+        for (Message layer : out.getMessages("layer")) {
+            constantFillers(layer);
+            if (!DATA.contains(layer.getString("type"))) {
+                continue;
+            }
+            Integer batch = stateOf(layer).phase() == Phase.TRAIN ? Integer.valueOf(trainBatch) : testBatch;
+            if (batch == null) {
+                continue;
+            }
+            for (String field : new String[] {"data_param", "image_data_param", "hdf5_data_param", "window_data_param",
+                    "memory_data_param"}) {
+                if (layer.has(field) || layer.getString("type").toLowerCase(java.util.Locale.ROOT)
+                        .startsWith(field.replace("_param", "").replace("_", ""))) {
+                    layer.mutableMessage(field).set("batch_size", (long) batch);
+                }
+            }
+            for (String field : new String[] {"input_param", "dummy_data_param"}) {
+                for (Message shape : layer.getMessage(field).getMessages("shape")) {
+                    List<Long> dims = new ArrayList<>(shape.getLongs("dim"));
+                    if (!dims.isEmpty()) {
+                        dims.set(0, (long) batch);
+                        shape.clear("dim");
+                        dims.forEach(d -> shape.add("dim", d));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The state a data layer is meant for: its first include rule's phase and stages, else TRAIN (or TEST if excluded). */
     static NetState stateOf(Message layer) {
         List<Message> include = layer.getMessages("include");

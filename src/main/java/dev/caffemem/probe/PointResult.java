@@ -12,10 +12,13 @@ import java.util.Map;
  * @param caffeLogBytes   Caffe's "Memory required for data" of the main net, recomputed from its top blobs
  * @param allocatorBytes  glibc in-use bytes (uordblks + hblkhd) after the step minus before the net existed
  * @param rssBytes        anonymous RSS after the step minus before the net existed
- * @param seconds         wall time per phase: build, step (and fill)
+ * @param rssPeakBytes    the process's peak RSS (VmHWM, reset at the baseline) minus the baseline RSS
+ * @param seconds         wall time per phase: load (first point of a child), build, fill, step (the first
+ *                        iteration, allocations included), and forward, backward, update (a second iteration)
  */
 public record PointResult(int batch, List<Buffer> buffers, List<Blob> blobs, long caffeLogBytes,
-                          List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long allocatorBaseline,
+                          List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long rssPeakBytes,
+                          long allocatorBaseline,
                           Map<String, Double> seconds) {
 
     /** One allocated buffer. */
@@ -28,5 +31,17 @@ public record PointResult(int batch, List<Buffer> buffers, List<Blob> blobs, lon
 
     public long blobBytes() {
         return buffers.stream().mapToLong(Buffer::bytes).sum();
+    }
+
+    /** Blob-level bytes by component name (activationData, activationDiff, paramData, paramDiff, solverState, testNet). */
+    public java.util.Map<String, Long> components() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String c : new String[] {"activationData", "activationDiff", "paramData", "paramDiff", "solverState", "testNet"}) {
+            out.put(c, 0L);
+        }
+        for (Buffer b : buffers) {
+            out.merge(b.component(), b.bytes(), Long::sum);
+        }
+        return out;
     }
 }

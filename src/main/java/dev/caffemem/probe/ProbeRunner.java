@@ -30,6 +30,7 @@ public final class ProbeRunner {
     private final boolean caffeLog;
     private final Consumer<String> progress;
     private final List<String> extraJvmArgs;
+    private final Long memoryLimit;
     private final List<PointResult> completed = new ArrayList<>();
 
     /**
@@ -39,10 +40,17 @@ public final class ProbeRunner {
      * @param extraJvmArgs e.g. -Xmx for the child, or -XX flags for experiments
      */
     public ProbeRunner(Duration timeout, boolean caffeLog, Consumer<String> progress, List<String> extraJvmArgs) {
+        this(timeout, caffeLog, progress, extraJvmArgs, null);
+    }
+
+    /** @param memoryLimit bytes: run each child in a memory cgroup of this size (see {@link MemoryCage}), or null */
+    public ProbeRunner(Duration timeout, boolean caffeLog, Consumer<String> progress, List<String> extraJvmArgs,
+                       Long memoryLimit) {
         this.timeout = timeout;
         this.caffeLog = caffeLog;
         this.progress = progress;
         this.extraJvmArgs = List.copyOf(extraJvmArgs);
+        this.memoryLimit = memoryLimit;
     }
 
     /** The command that starts a worker for a job file: this JVM's java, this classpath, quiet settings. */
@@ -83,7 +91,19 @@ public final class ProbeRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProcessBuilder pb = new ProcessBuilder(command(jobFile));
+        MemoryCage cage = memoryLimit == null ? null
+                : MemoryCage.create(memoryLimit, "caffemem-" + ProcessHandle.current().pid() + "-" + work.getFileName());
+        try {
+            return runChild(cage == null ? command(jobFile) : cage.wrap(command(jobFile)), points, out);
+        } finally {
+            if (cage != null) {
+                cage.close();
+            }
+        }
+    }
+
+    private List<PointResult> runChild(List<String> command, List<ProbeJob.Point> points, Path out) {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().putIfAbsent("GLOG_minloglevel", "0");

@@ -165,6 +165,7 @@ public final class ProbeWorker {
         }
         long baseline = GlibcMalloc.inUseBytes();
         long rssBaseline = RssReader.anonymousBytes();
+        RssReader.resetPeak();
         long t = System.nanoTime();
         progress(index, "build");
         boolean train = point.phase().equals("TRAIN");
@@ -212,6 +213,7 @@ public final class ProbeWorker {
             // read the allocator before the census: its wrappers allocate small shared_ptr holders
             long allocator = GlibcMalloc.inUseBytes() - baseline;
             long rss = RssReader.anonymousBytes() - rssBaseline;
+            long rssPeak = RssReader.peakBytes() - rssBaseline;
             progress(index, "census");
             List<PointResult.Buffer> buffers = new ArrayList<>();
             Set<Long> seen = new HashSet<>();
@@ -227,8 +229,11 @@ public final class ProbeWorker {
                     record(history.get(h), "solver/history/" + h, "solverState", "solverState", seen, buffers);
                 }
             }
+            if (train && point.phaseTimings()) {
+                timePhases(index, solver, net, seconds);
+            }
             return new PointResult(point.batch(), buffers, blobs, caffeLogBytes(net), testLog, allocator, rss,
-                    baseline, seconds);
+                    rssPeak, baseline, seconds);
         } finally {
             progress(index, "release");
             if (solver != null) {
@@ -238,6 +243,33 @@ public final class ProbeWorker {
                 inference.close();
             }
         }
+    }
+
+    /**
+     * A second iteration, timed phase by phase: forward, backward and the solver's update (the same
+     * work Step does, in its order). Every buffer already exists, so this changes no memory.
+     */
+    private static void timePhases(int index, FloatSGDSolver solver, FloatNet net, Map<String, Double> seconds) {
+        net.ClearParamDiffs();
+        progress(index, "forward");
+        long t = System.nanoTime();
+        net.Forward();
+        seconds.put("forward", lap(t));
+        progress(index, "backward");
+        t = System.nanoTime();
+        net.Backward();
+        seconds.put("backward", lap(t));
+        progress(index, "update");
+        t = System.nanoTime();
+        try {
+            // protected in the bindings; virtual in Caffe, so each solver's own update runs
+            java.lang.reflect.Method update = FloatSGDSolver.class.getDeclaredMethod("ApplyUpdate");
+            update.setAccessible(true);
+            update.invoke(solver);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call the solver's ApplyUpdate: " + e, e);
+        }
+        seconds.put("update", lap(t));
     }
 
     /** A solver constructed from Java, so that close() deletes it and frees everything it holds. */
@@ -319,6 +351,9 @@ public final class ProbeWorker {
     }
 
     static void progress(int point, String phase) {
+        if (point == 0 && !phase.equals("load") && !phase.equals("warm-up") && !phase.equals("settle")) {
+            return; // the warm-up measures like a point, but is not one
+        }
         System.err.println("@progress point=" + point + " phase=" + phase);
         System.err.flush();
     }

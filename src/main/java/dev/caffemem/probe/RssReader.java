@@ -10,11 +10,29 @@ final class RssReader {
     private RssReader() {
     }
 
+    /** Resets VmHWM to the current RSS (Linux 4.0+: write 5 to /proc/self/clear_refs). */
+    static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // without it the peak covers the whole process life; still an upper bound
+        }
+    }
+
+    /** Peak resident memory of this process (VmHWM). */
+    static long peakBytes() {
+        return field("VmHWM:");
+    }
+
     static long anonymousBytes() {
+        return field("RssAnon:");
+    }
+
+    private static long field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("RssAnon:")) {
-                    String kb = line.substring("RssAnon:".length()).trim().split("\\s+")[0];
+                if (line.startsWith(name)) {
+                    String kb = line.substring(name.length()).trim().split("\\s+")[0];
                     return Long.parseLong(kb) * 1024;
                 }
             }

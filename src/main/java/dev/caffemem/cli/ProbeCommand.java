@@ -1,0 +1,190 @@
+package dev.caffemem.cli;
+
+import dev.caffemem.model.EstimateRequest;
+import dev.caffemem.model.Mode;
+import dev.caffemem.probe.Probe;
+import dev.caffemem.probe.ProbeException;
+import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.report.ProbeRenderer;
+import dev.caffemem.report.Units;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code caffemem probe}: the real Caffe at small batches, isolated, extrapolated to the target batch. */
+@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the net in the real Caffe (CPU, through JavaCPP) at a few small batches, each in a child JVM so "
+                    + "that nothing Caffe does can take this process down; measures what it really allocated (blob "
+                    + "by blob, glibc's allocator count, resident memory, time per phase); fits fixed + per-sample "
+                    + "bytes; and extrapolates to the target batch, next to the analytical estimate of the same run.",
+            "",
+            "Data layers become Input layers of the inferred shapes and fillers become constant (the same memory, "
+                    + "much faster), unless --real-data.",
+            "With no NET and no --solver, probes the bundled example (the net from the seed question) at its batch.",
+            "",
+            "Examples:",
+            "  caffemem probe",
+            "  caffemem probe --solver solver.prototxt --batch 256 --points 1,2,4,8 --verify",
+            "  caffemem probe deploy.prototxt --phase TEST --batch 64 --memory-limit 8GiB --format json"},
+        footer = {"", "Exit codes: 0 ok; 2 usage; 3 bad input; 10 Caffe aborted; 11 a child was killed (out of memory);",
+            "12 a child timed out; 13 a child failed otherwise."})
+public final class ProbeCommand implements Callable<Integer> {
+
+    @Mixin
+    NetOptions net;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--points", paramLabel = "B1,B2,...", split = ",", defaultValue = "1,2,4",
+            description = "Small batches to run (at least two). Default: ${DEFAULT-VALUE}.")
+    List<Integer> points;
+
+    @Option(names = "--verify", description = "Also run the target batch for real, if it fits, and report the extrapolation's error.")
+    boolean verify;
+
+    @Option(names = "--with-test-net", description = "Build and run the solver's test nets too (they cost memory in training).")
+    boolean withTestNet;
+
+    @Option(names = "--real-data", description = "Run the data layers as they are (their sources must exist), so that "
+            + "prefetch buffers are measured rather than modelled.")
+    boolean realData;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "Longest a child may run, e.g. 90s, 10m. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE",
+            description = "Run each child in a memory cgroup of this size (e.g. the target machine's RAM): a point that "
+                    + "would not fit there is killed like it would be there. Needs a writable cgroup hierarchy.")
+    String memoryLimit;
+
+    @Option(names = "--caffe-log", description = "Show Caffe's own log (glog) on stderr.")
+    boolean caffeLog;
+
+    @Option(names = "--isolate-points", description = "One child JVM per point (slower: each starts Java and Caffe anew). "
+            + "By default one child runs every point, each on a fresh thread with a fresh malloc arena.")
+    boolean isolatePoints;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        for (int p : points) {
+            if (p < 1) {
+                throw new CliException(ExitCodes.USAGE, "--points " + p + ": every point must be at least 1");
+            }
+        }
+        if (points.stream().distinct().count() < 2) {
+            throw new CliException(ExitCodes.USAGE, "--points needs at least two different batches");
+        }
+        Duration limit = duration(timeout);
+        Long memory = null;
+        if (memoryLimit != null) {
+            try {
+                memory = Units.parse(memoryLimit);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--memory-limit: " + e.getMessage());
+            }
+        }
+        Path bundled = null;
+        try {
+            if (net.net == null && net.solver == null) {
+                bundled = extractSeedExample();
+                net.solver = bundled.resolve("solver.prototxt");
+            }
+            EstimateRequest request = NetLoader.request(net, Mode.CPU);
+            var solverParam = NetLoader.load(net).solverParam();
+            Probe.Settings settings = new Probe.Settings(points, verify, withTestNet, realData, limit, caffeLog, memory,
+                    isolatePoints, line -> {
+                        spec.commandLine().getErr().println("caffemem probe: " + line);
+                        spec.commandLine().getErr().flush();
+                    });
+            ProbeReport report;
+            try {
+                report = new Probe(request, solverParam, settings).run();
+            } catch (ProbeException e) {
+                throw new CliException(exitCode(e.kind()), e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            spec.commandLine().getOut().print(new ProbeRenderer(output.bytes).render(report, output.format));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        } finally {
+            if (bundled != null) {
+                deleteQuietly(bundled);
+            }
+        }
+    }
+
+    static int exitCode(ProbeException.Kind kind) {
+        return switch (kind) {
+            case CAFFE_ABORTED -> ExitCodes.CAFFE_ABORTED;
+            case KILLED -> ExitCodes.CHILD_KILLED;
+            case TIMEOUT -> ExitCodes.CHILD_TIMEOUT;
+            case FAILED -> ExitCodes.CHILD_FAILED;
+        };
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new CliException(ExitCodes.USAGE, "--timeout " + text + ": expected a duration like 90s, 10m or 1h");
+        }
+    }
+
+    /** The bundled seed example, from the jar into a temporary directory. */
+    static Path extractSeedExample() {
+        try {
+            Path dir = Files.createTempDirectory("caffemem-seed-");
+            for (String f : List.of("train_val.prototxt", "solver.prototxt")) {
+                try (InputStream in = ProbeCommand.class.getResourceAsStream("/dev/caffemem/examples/seed/" + f)) {
+                    if (in == null) {
+                        throw new CliException(ExitCodes.INTERNAL, "the bundled example is missing from the jar: " + f);
+                    }
+                    Files.copy(in, dir.resolve(f));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(files.toList());
+            java.util.Collections.reverse(all);
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp directory; nothing more to do
+        }
+    }
+}

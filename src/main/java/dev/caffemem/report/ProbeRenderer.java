@@ -1,0 +1,203 @@
+package dev.caffemem.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caffemem.probe.PointResult;
+import dev.caffemem.probe.ProbeReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a {@link ProbeReport} as text, JSON, CSV or Markdown. */
+public final class ProbeRenderer {
+    private final boolean exact;
+
+    public ProbeRenderer(boolean exactBytes) {
+        this.exact = exactBytes;
+    }
+
+    public String render(ProbeReport r, ReportFormat format) {
+        return switch (format) {
+            case TEXT -> text(r);
+            case JSON -> json(r);
+            case CSV -> csv(r);
+            case MARKDOWN -> markdown(r);
+        };
+    }
+
+    private String b(long bytes) {
+        return Units.bytes(bytes, exact);
+    }
+
+    private static String pct(double ratio) {
+        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%+.2f%%", ratio * 100);
+    }
+
+    private Table pointsTable(ProbeReport r) {
+        Table t = new Table(List.of("batch", "blobs", "allocator", "RSS", "peak RSS", "build", "step", "forward",
+                "backward", "update"), true, true, true, true, true, true, true, true, true, true);
+        List<PointResult> all = new ArrayList<>(r.points());
+        if (r.verified() != null) {
+            all.add(r.verified());
+        }
+        for (PointResult p : all) {
+            t.row(p.batch() + (p == r.verified() ? " (verify)" : ""), b(p.blobBytes()), b(p.allocatorBytes()),
+                    b(p.rssBytes()), b(p.rssPeakBytes()), sec(p, "build"), sec(p, "step"), sec(p, "forward"),
+                    sec(p, "backward"), sec(p, "update"));
+        }
+        return t;
+    }
+
+    private static String sec(PointResult p, String phase) {
+        Double s = p.seconds().get(phase);
+        return s == null ? "-" : String.format(Locale.ROOT, "%.3f s", s);
+    }
+
+    private Table comparisonTable(ProbeReport r) {
+        boolean verified = r.verified() != null;
+        List<String> headers = new ArrayList<>(List.of("component", "estimated", "extrapolated", "est. vs extrap."));
+        if (verified) {
+            headers.addAll(List.of("measured", "extrap. error", "est. error"));
+        }
+        boolean[] right = new boolean[headers.size()];
+        java.util.Arrays.fill(right, true);
+        right[0] = false;
+        Table t = new Table(headers, right);
+        for (ProbeReport.Comparison c : r.comparisons()) {
+            List<String> cells = new ArrayList<>(List.of(c.name(), b(c.estimated()), b(c.extrapolated()),
+                    pct(c.estimateVersusExtrapolation())));
+            if (verified) {
+                cells.addAll(List.of(b(c.measured()), pct(c.extrapolationError()), pct(c.estimateError())));
+            }
+            t.row(cells);
+        }
+        return t;
+    }
+
+    private String summary(ProbeReport r) {
+        ProbeReport.Fit f = r.allocatorFit();
+        return String.format(Locale.ROOT, "Fit (allocator level): %s + %s per sample, worst residual %s%s.%n"
+                        + "At batch %d: extrapolated %s, estimated %s%s.%n",
+                b(f.fixedBytes()), b(Math.round(f.perSampleBytes())), b(f.residualBytes()), f.linear() ? "" : " (NOT linear)",
+                r.targetBatch(), b(r.total().extrapolated()), b(r.total().estimated()),
+                r.verified() == null ? "" : ", measured " + b(r.total().measured()) + " (extrapolation "
+                        + pct(r.total().extrapolationError()) + ", estimate " + pct(r.total().estimateError()) + ")");
+    }
+
+    private String headline(ProbeReport r) {
+        return String.format(Locale.ROOT, "%s: probe of %s, CPU, target batch %d%s, points %s (%.1f s)",
+                r.netName().isEmpty() ? "net" : r.netName(), r.phase().equals("TRAIN") ? "training" : "inference",
+                r.targetBatch(), r.phase().equals("TRAIN") ? ", solver " + r.solver() : "",
+                r.points().stream().map(p -> Integer.toString(p.batch())).toList(), r.seconds());
+    }
+
+    private String text(ProbeReport r) {
+        StringBuilder sb = new StringBuilder(headline(r)).append("\n\nMeasured in the real Caffe:\n")
+                .append(pointsTable(r).text()).append("\nAt the target batch:\n").append(comparisonTable(r).text())
+                .append('\n').append(summary(r));
+        if (!r.notes().isEmpty()) {
+            sb.append("\nNotes:\n");
+            r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private String markdown(ProbeReport r) {
+        StringBuilder sb = new StringBuilder("### ").append(headline(r)).append("\n\n").append(pointsTable(r).markdown())
+                .append('\n').append(comparisonTable(r).markdown()).append('\n').append(summary(r).replace("\n", "\n\n"));
+        r.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
+        return sb.toString();
+    }
+
+    private String csv(ProbeReport r) {
+        StringBuilder sb = new StringBuilder("component,estimated,extrapolated,measured,fixed,perSample,residual,linear\n");
+        for (ProbeReport.Comparison c : r.comparisons()) {
+            sb.append(c.name()).append(',').append(c.estimated()).append(',').append(c.extrapolated()).append(',')
+                    .append(c.measured() == null ? "" : c.measured()).append(',').append(c.fit().fixedBytes()).append(',')
+                    .append(Math.round(c.fit().perSampleBytes())).append(',').append(c.fit().residualBytes()).append(',')
+                    .append(c.fit().linear()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String json(ProbeReport r) {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        root.put("net", r.netName());
+        root.put("phase", r.phase());
+        root.put("device", "cpu");
+        root.put("solver", r.solver());
+        root.put("seconds", r.seconds());
+        ArrayNode points = root.putArray("points");
+        for (PointResult p : r.points()) {
+            points.add(point(m, p));
+        }
+        ObjectNode fit = root.putObject("fit");
+        fit(fit, r.allocatorFit());
+        fit(fit.putObject("blob"), r.blobFit());
+        fit(fit.putObject("rss"), r.rssFit());
+        ObjectNode components = fit.putObject("components");
+        for (ProbeReport.Comparison c : r.comparisons()) {
+            fit(components.putObject(c.name()), c.fit());
+        }
+        ObjectNode target = root.putObject("target");
+        target.put("batch", r.targetBatch());
+        target.set("estimated", side(m, r, ProbeReport.Comparison::estimated));
+        target.set("extrapolated", side(m, r, ProbeReport.Comparison::extrapolated));
+        if (r.verified() != null) {
+            target.set("measured", side(m, r, c -> c.measured()));
+            target.put("extrapolationError", r.total().extrapolationError());
+            target.put("estimateError", r.total().estimateError());
+            target.set("measuredPoint", point(m, r.verified()));
+        } else {
+            target.putNull("measured");
+        }
+        ArrayNode notes = root.putArray("notes");
+        r.notes().forEach(notes::add);
+        try {
+            return m.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void fit(ObjectNode n, ProbeReport.Fit f) {
+        n.put("fixedBytes", f.fixedBytes());
+        n.put("perSampleBytes", f.perSampleBytes());
+        n.put("residualBytes", f.residualBytes());
+        n.put("linear", f.linear());
+    }
+
+    private static ObjectNode side(ObjectMapper m, ProbeReport r, java.util.function.Function<ProbeReport.Comparison, Long> value) {
+        ObjectNode n = m.createObjectNode();
+        n.put("totalBytes", value.apply(r.total()));
+        ObjectNode c = n.putObject("components");
+        for (ProbeReport.Comparison row : r.comparisons()) {
+            if (!row.name().equals("total")) {
+                c.put(row.name(), value.apply(row));
+            }
+        }
+        return n;
+    }
+
+    private static ObjectNode point(ObjectMapper m, PointResult p) {
+        ObjectNode n = m.createObjectNode();
+        n.put("batch", p.batch());
+        n.put("blobBytes", p.blobBytes());
+        n.put("allocatorBytes", p.allocatorBytes());
+        n.put("rssBytes", p.rssBytes());
+        n.put("rssPeakBytes", p.rssPeakBytes());
+        n.put("caffeLogBytes", p.caffeLogBytes());
+        ObjectNode c = n.putObject("components");
+        for (Map.Entry<String, Long> e : p.components().entrySet()) {
+            c.put(e.getKey(), e.getValue());
+        }
+        c.put("layerBuffersAndOverhead", p.allocatorBytes() - p.blobBytes());
+        ObjectNode s = n.putObject("seconds");
+        p.seconds().forEach(s::put);
+        return n;
+    }
+}
