@@ -128,8 +128,10 @@ public final class Probe {
         }
         // the worker keeps the SolverParameter it read (inline net_param) and the solver keeps its own copy;
         // for inference it keeps the NetParameter it read
-        Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, ShapeOverrides.NONE,
-                ShapeOverrides.NONE, f -> null, request.stages(), train ? 2 : 1));
+        // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count
+        ShapeOverrides declared = new ShapeOverrides(null, Map.of(), request.train().declaredTops());
+        Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
+                f -> null, request.stages(), train ? 2 : 1));
         return new Prepared(batch, caffeFile, e);
     }
 
