@@ -106,7 +106,34 @@ public final class Probe {
         List<PointResult> results = settings.isolatePoints() ? runIsolated(runs, points.size()) : runTogether(runs, points.size());
         List<PointResult> measured = results.subList(0, points.size());
         PointResult verified = verifying ? results.get(points.size()) : null;
-        return report(target, targetRun.estimate(), measured, verified, notes);
+        return report(target, targetRun, points, measured, verified, notes);
+    }
+
+    /**
+     * One batch run directly, as a user would run it: one child, one iteration (no second, timed one),
+     * no fit. The baseline the probe is compared with in scripts/bench-probe.sh.
+     */
+    public PointResult measureOnce(int batch, boolean phaseTimes) {
+        Prepared p = prepare(batch);
+        Path work;
+        try {
+            work = Files.createTempDirectory("caffemem-probe-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Path file = work.resolve(request.phase() == Phase.TRAIN ? "solver.prototxt" : "net.prototxt");
+            Files.writeString(file, TextFormat.print(p.caffeFile()));
+            ProbeRunner runner = new ProbeRunner(settings.timeout(), settings.caffeLog(), line ->
+                    settings.progress().accept(String.format(Locale.ROOT, "batch %d: %s, %.1f s", batch,
+                            line.replaceFirst("point=\\d+ phase=", ""), elapsed())), List.of(), settings.memoryLimit());
+            return runner.run(List.of(new ProbeJob.Point(batch, request.phase().name(), request.solver().type().caffeName(),
+                    file.toString(), phaseTimes && request.phase() == Phase.TRAIN)), 0, work).get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(work);
+        }
     }
 
     /** The rewritten net and the Caffe file for one batch, and the analytical estimate of that very run. */
@@ -245,8 +272,9 @@ public final class Probe {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private ProbeReport report(int target, Estimate estimate, List<PointResult> points, PointResult verified,
-                               List<String> notes) {
+    private ProbeReport report(int target, Prepared targetRun, List<Prepared> prepared, List<PointResult> points,
+                               PointResult verified, List<String> notes) {
+        Estimate estimate = targetRun.estimate();
         int largest = points.stream().mapToInt(PointResult::batch).max().orElse(1);
         Map<Component, Long> est = estimate.breakdown().components();
         List<ProbeReport.Comparison> rows = new ArrayList<>();
@@ -267,11 +295,14 @@ public final class Probe {
             estimatedBlobs += e;
             rows.add(row(name, e, points, p -> p.components().get(name), verified, largest, target, notes));
         }
+        List<Long> hiddenRounding = prepared.stream().map(p -> hiddenRounding(p.estimate())).toList();
+        ProbeReport.Comparison total = allocatorRow(estimate.totalBytes(), points, hiddenRounding,
+                hiddenRounding(estimate), verified, largest, target, notes);
+        long extrapolatedBlobs = rows.stream().mapToLong(ProbeReport.Comparison::extrapolated).sum();
         long estimatedOther = estimate.totalBytes() - estimatedBlobs;
-        rows.add(row("layerBuffersAndOverhead", estimatedOther, points, p -> p.allocatorBytes() - p.blobBytes(), verified,
-                largest, target, notes));
-        ProbeReport.Comparison total = row("total", estimate.totalBytes(), points, PointResult::allocatorBytes, verified,
-                largest, target, notes);
+        Fitted other = fit(points, p -> p.allocatorBytes() - p.blobBytes(), largest);
+        rows.add(new ProbeReport.Comparison("layerBuffersAndOverhead", estimatedOther, total.extrapolated() - extrapolatedBlobs,
+                verified == null ? null : verified.allocatorBytes() - verified.blobBytes(), other.fit()));
         rows.add(total);
         ProbeReport.Fit blobFit = fit(points, PointResult::blobBytes, largest).fit();
         ProbeReport.Fit rssFit = fit(points, PointResult::rssBytes, largest).fit();
@@ -297,6 +328,61 @@ public final class Probe {
         }
         return new ProbeReport.Comparison(name, estimated, f.line().at(target),
                 verified == null ? null : value.applyAsLong(verified), f.fit());
+    }
+
+    /**
+     * The allocator total at the target. glibc rounds a buffer of 128 KiB or more up to whole pages, so
+     * the total has a kink wherever a per-sample buffer crosses that size between the points and the
+     * target. That rounding is glibc's fixed rule applied to buffer sizes: each measured buffer's size is
+     * fitted on its own (sizes are exactly linear) and rounded at the target; for the buffers the census
+     * cannot see, the rounding (only) comes from the model's sizes; the rest, measured bytes of layer
+     * buffers and objects, is fitted as one line.
+     */
+    private static ProbeReport.Comparison allocatorRow(long estimated, List<PointResult> points, List<Long> hiddenRounding,
+                                                       long hiddenRoundingAtTarget, PointResult verified, int largest,
+                                                       int target, List<String> notes) {
+        Map<String, List<LinearFit.Point>> sizes = new java.util.LinkedHashMap<>();
+        for (PointResult p : points) {
+            for (PointResult.Buffer b : p.buffers()) {
+                sizes.computeIfAbsent(b.key(), k -> new ArrayList<>()).add(new LinearFit.Point(p.batch(), b.bytes()));
+            }
+        }
+        long roundedAtTarget = 0;
+        for (List<LinearFit.Point> series : sizes.values()) {
+            long size = series.size() >= 2 ? LinearFit.of(series).at(target) : series.get(0).bytes();
+            roundedAtTarget += dev.caffemem.model.Bookkeeping.chunk(size);
+        }
+        Map<PointResult, Long> hidden = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < points.size(); i++) {
+            hidden.put(points.get(i), hiddenRounding.get(i));
+        }
+        Fitted rest = fit(points, p -> p.allocatorBytes() - hidden.get(p) - p.buffers().stream()
+                .mapToLong(b -> dev.caffemem.model.Bookkeeping.chunk(b.bytes())).sum(), largest);
+        if (!rest.fit().linear()) {
+            notes.add("the allocator total, less glibc's rounding of the measured buffers, is not linear over the probe"
+                    + " points (worst residual " + rest.fit().residualBytes() + " bytes): its extrapolation is approximate");
+        }
+        Fitted whole = fit(points, PointResult::allocatorBytes, largest);
+        return new ProbeReport.Comparison("total", estimated, roundedAtTarget + hiddenRoundingAtTarget + rest.line().at(target),
+                verified == null ? null : verified.allocatorBytes(), whole.fit());
+    }
+
+    /**
+     * glibc's rounding of the buffers the census cannot see (layer-internal buffers, the solver's
+     * update_/temp_), from the model's sizes for them: only their rounding is taken from the model;
+     * their bytes stay in the measured remainder that is fitted.
+     */
+    private static long hiddenRounding(Estimate e) {
+        long rounding = 0;
+        for (dev.caffemem.model.Buffer b : e.buffers()) {
+            String k = b.key();
+            boolean censused = k.startsWith("blob/") || k.startsWith("param/") || k.startsWith("solver/history/")
+                    || k.matches("test\\d+/(blob|param)/.*");
+            if (!censused && !k.endsWith("overhead")) {
+                rounding += dev.caffemem.model.Bookkeeping.chunk(b.bytes()) - b.bytes();
+            }
+        }
+        return rounding;
     }
 
     private static long historyBytes(Estimate e) {
