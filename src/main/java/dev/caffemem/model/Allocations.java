@@ -10,6 +10,20 @@ import java.util.function.Supplier;
 /** Every buffer a simulated Caffe process creates, in creation order. */
 public final class Allocations {
     private final List<Buffer> buffers = new ArrayList<>();
+    private final Placement placement;
+
+    public Allocations() {
+        this(new Placement());
+    }
+
+    /** Allocations of one estimate share one placement, so a test net touching the train net's buffers agrees on the side. */
+    public Allocations(Placement placement) {
+        this.placement = placement;
+    }
+
+    public Placement placement() {
+        return placement;
+    }
 
     public Buffer create(String key, long bytes, Component component, int layer) {
         return create(() -> key, bytes, component, layer);
@@ -17,7 +31,7 @@ public final class Allocations {
 
     /** A buffer whose key is built only if someone asks for it. */
     Buffer create(Supplier<String> key, long bytes, Component component, int layer) {
-        Buffer b = new Buffer(key, bytes, component, layer);
+        Buffer b = new Buffer(key, bytes, component, layer, placement);
         buffers.add(b);
         return b;
     }
@@ -40,13 +54,21 @@ public final class Allocations {
         return out;
     }
 
+    /** Bytes by component over both sides (a buffer on host and device counts twice). */
     public Map<Component, Long> byComponent() {
+        Map<Component, Long> sums = byComponent(Side.HOST);
+        byComponent(Side.DEVICE).forEach((c, v) -> sums.merge(c, v, Long::sum));
+        return sums;
+    }
+
+    /** Bytes by component on one side. */
+    public Map<Component, Long> byComponent(Side side) {
         Map<Component, Long> sums = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
             sums.put(c, 0L);
         }
         for (Buffer b : buffers) {
-            if (b.touched()) {
+            if (b.touchedOn(side)) {
                 sums.merge(b.component(), b.bytes(), Long::sum);
             }
         }

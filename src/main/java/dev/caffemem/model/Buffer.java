@@ -3,9 +3,9 @@ package dev.caffemem.model;
 import java.util.function.Supplier;
 
 /**
- * One lazily allocated host buffer, as Caffe's {@code SyncedMemory}: it costs nothing until first
- * touched, then its full size. Blobs that share storage (ShareData/ShareDiff, in-place tops) share
- * the Buffer object.
+ * One lazily allocated buffer, as Caffe's {@code SyncedMemory}: it costs nothing until first touched,
+ * then its full size, on each side it was touched on (host, device, or both: once a side has a copy it
+ * keeps it). Blobs that share storage (ShareData/ShareDiff, in-place tops) share the Buffer object.
  *
  * @see <a href="https://github.com/BVLC/caffe/blob/1.0/src/caffe/syncedmem.cpp">syncedmem.cpp</a>
  */
@@ -16,9 +16,12 @@ public final class Buffer {
     private final long bytes;
     private final Component component;
     private final int layer;
-    private boolean touched;
+    private final Placement placement;
+    private boolean host;
+    private boolean device;
 
-    Buffer(Supplier<String> keyMaker, long bytes, Component component, int layer) {
+    Buffer(Supplier<String> keyMaker, long bytes, Component component, int layer, Placement placement) {
+        this.placement = placement;
         this.keyMaker = keyMaker;
         this.bytes = bytes;
         this.component = component;
@@ -48,16 +51,41 @@ public final class Buffer {
         return layer;
     }
 
+    /** Allocated on either side. */
     public boolean touched() {
-        return touched;
+        return host || device;
     }
 
+    public boolean touchedOn(Side side) {
+        return side == Side.HOST ? host : device;
+    }
+
+    /** Caffe's cpu_* or gpu_* accessor, whichever side the simulated code is on now. */
     void touch() {
-        touched = true;
+        if (placement.current() == Side.HOST) {
+            host = true;
+        } else {
+            device = true;
+        }
+    }
+
+    /** Allocated on the same sides as {@code other} (a test net's buffer copied into the process bill). */
+    void touchLike(Buffer other) {
+        host |= other.host;
+        device |= other.device;
+    }
+
+    /** Allocated on {@code side}, whatever side the simulated code is on. */
+    void touchOn(Side side) {
+        if (side == Side.HOST) {
+            host = true;
+        } else {
+            device = true;
+        }
     }
 
     @Override
     public String toString() {
-        return key() + "=" + bytes + (touched ? "" : " (untouched)");
+        return key() + "=" + bytes + (host ? " host" : "") + (device ? " device" : "") + (touched() ? "" : " (untouched)");
     }
 }

@@ -11,7 +11,11 @@ public enum Component {
     PREFETCH("prefetch", "prefetch"),
     TEST_NET("testNet", "test net"),
     /** C++ objects (Net, Layer, Blob shells, protobuf copies) and malloc's chunk rounding. */
-    OVERHEAD("overhead", "objects, malloc");
+    OVERHEAD("overhead", "objects, malloc"),
+    /** cuDNN convolution workspaces (GPU only). */
+    WORKSPACE("cudnnWorkspace", "cuDNN workspace"),
+    /** The CUDA context and the cuBLAS, cuRAND and cuDNN handles and streams (GPU only). */
+    CUDA_CONTEXT("cudaContext", "CUDA context, handles");
 
     private final String jsonName;
     private final String label;
@@ -27,5 +31,10 @@ public enum Component {
 
     public String label() {
         return label;
+    }
+
+    /** Components only a GPU run has. */
+    public boolean gpuOnly() {
+        return this == WORKSPACE || this == CUDA_CONTEXT;
     }
 }

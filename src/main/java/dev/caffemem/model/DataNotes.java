@@ -10,14 +10,17 @@ final class DataNotes {
     private DataNotes() {
     }
 
-    static List<String> of(NetGraph graph) {
+    static List<String> of(NetGraph graph, Mode mode) {
         List<String> notes = new ArrayList<>();
         for (NetGraph.Layer l : graph.layers()) {
             String name = "layer \"" + l.name() + "\" (" + l.type() + ")";
             switch (l.type()) {
                 case "Data", "ImageData", "WindowData" -> notes.add(name + ": "
                         + l.spec().params("data_param").getInt("prefetch")
-                        + " prefetch batches held on the host (data_param.prefetch); its tops point into them");
+                        + (mode == Mode.GPU
+                        ? " prefetch batches held twice, in pinned host memory and on the device (data_param.prefetch);"
+                        + " its tops point into the device copies"
+                        : " prefetch batches held on the host (data_param.prefetch); its tops point into them"));
                 case "HDF5Data" -> notes.add(name + ": also holds the whole current HDF5 file in memory, "
                         + "which is not counted (its size is not in the prototxt)");
                 case "MemoryData" -> notes.add(name + ": its tops point into the arrays given to Reset/AddMatVector,"

@@ -17,14 +17,20 @@ import java.util.Map;
  * @param notes          assumptions the estimate rests on, for the user to check
  * @param buffers        every touched buffer, for field-by-field comparison with real Caffe
  * @param overheadFeatures the structural features the bookkeeping model priced (train and test nets summed)
+ * @param gpu            the device and host bills of a GPU estimate, null in CPU mode
  */
 public record Estimate(String netName, Phase phase, Mode mode, String solver, int batch, long caffeLogBytes,
                        MemoryBreakdown breakdown, Map<Component, Long> fixedBytes, Map<Component, Long> perSampleBytes,
                        boolean linear, List<LayerBill> layers, List<TestNetBill> testNets, List<String> notes,
-                       List<Buffer> buffers, Map<String, Double> overheadFeatures) {
+                       List<Buffer> buffers, Map<String, Double> overheadFeatures, GpuBill gpu) {
 
     /** A test net the solver builds: its batch, Caffe's log figure for it, and its total cost. */
     public record TestNetBill(int index, int batch, long caffeLogBytes, long totalBytes) {
+    }
+
+    /** The bill that must fit: device memory on a GPU, host memory on the CPU. */
+    public long boundBytes() {
+        return gpu == null ? totalBytes() : gpu.rootDeviceBytes();
     }
 
     public long totalBytes() {

@@ -18,13 +18,24 @@ import java.util.function.Function;
  * @param stages         extra NetState stages given on the command line
  * @param retainedNetCopies copies of the whole NetParameter the process keeps alive besides each layer's
  *                       own (see {@link Bookkeeping#features}): 0 for nets Caffe reads from files
+ * @param gpu            the device in GPU mode (its capacity and overheads), null in CPU mode
  */
 public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSettings solver, ShapeOverrides train,
                               ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages,
-                              int retainedNetCopies) {
+                              int retainedNetCopies, GpuSettings gpu) {
 
     public EstimateRequest {
         stages = List.copyOf(stages);
+        if ((mode == Mode.GPU) != (gpu != null)) {
+            throw new IllegalArgumentException("GPU mode needs the device's settings, and only GPU mode takes them");
+        }
+    }
+
+    public EstimateRequest(Message net, Phase phase, Mode mode, SolverSettings solver, ShapeOverrides train,
+                           ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages,
+                           int retainedNetCopies) {
+        this(net, phase, mode, solver, train, test, testNetLoader, stages, retainedNetCopies,
+                mode == Mode.GPU ? GpuSettings.assumedFor("unnamed GPU", Long.MAX_VALUE) : null);
     }
 
     /** A request for a net Caffe reads from a file (no retained copies). */
@@ -35,10 +46,16 @@ public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSetting
 
     public EstimateRequest withBatch(Integer batch) {
         return new EstimateRequest(net, phase, mode, solver, train.withBatch(batch), test, testNetLoader, stages,
-                retainedNetCopies);
+                retainedNetCopies, gpu);
     }
 
     public EstimateRequest withRetainedNetCopies(int copies) {
-        return new EstimateRequest(net, phase, mode, solver, train, test, testNetLoader, stages, copies);
+        return new EstimateRequest(net, phase, mode, solver, train, test, testNetLoader, stages, copies, gpu);
+    }
+
+    /** The same request on a GPU ({@code gpu} non-null) or on the CPU ({@code gpu} null). */
+    public EstimateRequest onDevice(GpuSettings gpu) {
+        return new EstimateRequest(net, phase, gpu == null ? Mode.CPU : Mode.GPU, solver, train, test, testNetLoader,
+                stages, retainedNetCopies, gpu);
     }
 }

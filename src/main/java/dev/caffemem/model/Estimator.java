@@ -27,9 +27,41 @@ public final class Estimator {
 
     /** One evaluation at one batch. */
     private record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes,
-                       Map<String, Double> overheadFeatures) {
+                       Map<String, Double> overheadFeatures, Gpu gpu) {
         Map<Component, Long> components() {
             return allocations.byComponent();
+        }
+
+        long total(Side side) {
+            return allocations.byComponent(side).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * What a GPU run adds up while it builds its nets: threads with a Caffe context, cuDNN handles,
+     * streams, cuDNN convolutions, and the test nets' forward bytes on each side (what only the root
+     * GPU of a data-parallel run holds).
+     */
+    private static final class Gpu {
+        int threads = 1;
+        int cudnnHandles;
+        int streams;
+        int cudnnConvLayers;
+        long testForwardHost;
+        long testForwardDevice;
+
+        void count(NetGraph graph) {
+            for (NetGraph.Layer l : graph.layers()) {
+                cudnnHandles += Engine.cudnnHandles(l);
+                streams += Engine.streams(l);
+                if (l.type().equals("Convolution") && Engine.cudnn(l)) {
+                    cudnnConvLayers++;
+                }
+                if (Engine.prefetching(l.type())) {
+                    threads++;
+                    streams++;
+                }
+            }
         }
     }
 
@@ -86,38 +118,100 @@ public final class Estimator {
         Map<Component, Long> at = target.components();
         Map<Component, Long> fixed = new EnumMap<>(Component.class);
         Map<Component, Long> perSample = new EnumMap<>(Component.class);
-        boolean linear = fit(req, memo, batch, at, fixed, perSample);
+        Run one;
+        Run two;
+        try {
+            // 2 and 3, not 1 and 2: some layers take another path when a dimension is 1 (Scale's backward
+            // skips sum_result_ when the outer dimension is 1), which would bend the line
+            one = run(req.withBatch(2), memo);
+            two = run(req.withBatch(3), memo);
+        } catch (NetException e) {
+            // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
+            one = null;
+            two = null;
+        }
+        boolean linear = fit(one, two, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
         if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
         }
+        GpuBill gpu = req.gpu() == null ? null : gpuBill(req, target, one, two, batch, notes);
         return new Estimate(target.graph().spec().name(), req.phase(), req.mode(),
                 req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
                 target.graph().caffeLogBytes(), new MemoryBreakdown(at), fixed, perSample, linear,
-                layerBills(target), target.tests(), notes, target.allocations().touched(), target.overheadFeatures());
+                layerBills(target), target.tests(), notes, target.allocations().touched(), target.overheadFeatures(),
+                gpu);
+    }
+
+    private static GpuBill gpuBill(EstimateRequest req, Run target, Run one, Run two, int batch, List<String> notes) {
+        GpuSettings s = req.gpu();
+        long[] host = line(target, one, two, Side.HOST, batch);
+        long[] device = line(target, one, two, Side.DEVICE, batch);
+        Gpu g = target.gpu();
+        GpuBill.MultiGpu multi = null;
+        if (s.gpus() > 1) {
+            long root = target.total(Side.DEVICE);
+            long worker = root - g.testForwardDevice;
+            long hostAll = target.total(Side.HOST) + (s.gpus() - 1L) * (target.total(Side.HOST) - g.testForwardHost);
+            long p = 0;
+            for (NetGraph.Param param : target.graph().params()) {
+                if (param.learnable()) {
+                    p += param.shape().count();
+                }
+            }
+            multi = new GpuBill.MultiGpu(s.gpus(), root, worker, root - worker, 2 * Float.BYTES * Math.max(1, p),
+                    hostAll);
+            notes.add("data-parallel training as BVLC Caffe 1.0 built with NCCL runs it (caffe train --gpu 0,1,...): "
+                    + "each GPU holds a full replica at the prototxt batch (" + batch + ", " + (batch * s.gpus())
+                    + " samples per iteration in all); the JavaCPP preset's libcaffe is built without NCCL");
+            notes.add("NCCL's own communicator buffers are not included (NCCL-version dependent)");
+        }
+        if (!s.assumptions().isEmpty()) {
+            notes.add((s.calibrated() ? "assumed for " + s.name() + " (not measured): "
+                    : "the device profile " + s.name() + " is not calibrated; assumed: ")
+                    + String.join(", ", s.assumptions())
+                    + (s.calibrated() ? "" : "; caffemem calibrate on the device measures them"));
+        }
+        if (g.cudnnConvLayers > 0) {
+            notes.add(g.cudnnConvLayers + " convolution layer(s) on cuDNN: each workspace is "
+                    + (s.convWorkspaceBytes() != null ? "the calibrated figure" : "Caffe 1.0's bound of 8 MiB x 3 x group")
+                    + "; the JavaCPP build's cuDNN 8 patch lifts the limit, so a real workspace can be larger "
+                    + "(engine: CAFFE in convolution_param avoids cuDNN)");
+        }
+        return new GpuBill(s, new MemoryBreakdown(target.allocations().byComponent(Side.HOST)),
+                new MemoryBreakdown(target.allocations().byComponent(Side.DEVICE)), host[0], host[1], device[0],
+                device[1], g.threads, g.cudnnHandles, g.streams, g.cudnnConvLayers, multi);
+    }
+
+    /** {fixed, perSample} of one side's total, anchored at the target like the components. */
+    private static long[] line(Run target, Run one, Run two, Side side, int batch) {
+        long at = target.total(side);
+        if (one == null) {
+            return new long[] {at, 0};
+        }
+        // as for the components: the overhead's slope is rounding noise, not growth
+        long slope = two.total(side) - two.allocations().byComponent(side).get(Component.OVERHEAD)
+                - one.total(side) + one.allocations().byComponent(side).get(Component.OVERHEAD);
+        return new long[] {at - slope * batch, slope};
     }
 
     /**
-     * fixed + perSample x batch: the slope from evaluations at batch 1 and 2, the line anchored at the
+     * fixed + perSample x batch: the slope from evaluations at batch 2 and 3, the line anchored at the
      * target so that it gives the target's bill exactly. Buffers are exactly linear in the batch for
      * almost every net (checked here); the overhead is not quite, because glibc rounds large buffers
      * to whole pages, so it does not count against linearity.
      */
-    private static boolean fit(EstimateRequest req, Memo memo, int batch, Map<Component, Long> at,
+    private static boolean fit(Run runOne, Run runTwo, int batch, Map<Component, Long> at,
                                Map<Component, Long> fixed, Map<Component, Long> perSample) {
-        Map<Component, Long> one;
-        Map<Component, Long> two;
-        try {
-            one = run(req.withBatch(1), memo).components();
-            two = run(req.withBatch(2), memo).components();
-        } catch (NetException e) {
-            // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
+        if (runOne == null) {
             for (Component c : Component.values()) {
                 fixed.put(c, at.get(c));
                 perSample.put(c, 0L);
             }
             return false;
         }
+        Map<Component, Long> one = runOne.components();
+        Map<Component, Long> two = runTwo.components();
         boolean linear = true;
         for (Component c : Component.values()) {
             // objects do not grow with the batch; the overhead's slope between two small batches is
@@ -126,7 +220,7 @@ public final class Estimator {
             perSample.put(c, slope);
             fixed.put(c, at.get(c) - slope * batch);
             if (c != Component.OVERHEAD) {
-                linear &= one.get(c) + slope * (batch - 1L) == at.get(c);
+                linear &= one.get(c) + slope * (batch - 2L) == at.get(c);
             }
         }
         return linear;
@@ -138,59 +232,120 @@ public final class Estimator {
         List<String> notes = new ArrayList<>();
         Message solverState = null;
         NetGraph graph = graph(memo, req.net(), req.phase(), req.stages(), req.train(), solverState);
-        NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of());
+        NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of(), req.gpu());
+        Gpu gpu = new Gpu();
+        gpu.count(graph);
         net.setUp();
         List<Estimate.TestNetBill> tests = new ArrayList<>();
         if (req.phase() == Phase.TRAIN) {
             net.clearParamDiffs();
             net.forward();
             net.backward();
-            SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
-                    req.solver(), req.mode());
-            features.putAll(overhead(memo, allocations, graph, req.solver().type(), req.retainedNetCopies(), "",
-                    "net.train"));
+            // ApplyUpdate's kernels: the solver's buffers live where the math runs
+            allocations.placement().on(req.gpu() != null ? Side.DEVICE : Side.HOST, () ->
+                    SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
+                            req.solver(), req.mode()));
+            features.putAll(overhead(memo, req, allocations, graph, net.blobObjects(), req.solver().type(),
+                    req.retainedNetCopies(), "", "net.train"));
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, and no test net");
             }
             int index = 0;
             for (SolverSettings.TestNet t : req.solver().testNets()) {
-                tests.add(testNet(req, memo, t, index++, net, allocations, features));
+                tests.add(testNet(req, memo, t, index++, net, allocations, features, gpu));
             }
         } else {
             net.forward();
-            features.putAll(overhead(memo, allocations, graph, null, req.retainedNetCopies(), "", "net.alone"));
+            features.putAll(overhead(memo, req, allocations, graph, net.blobObjects(), null, req.retainedNetCopies(),
+                    "", "net.alone"));
         }
-        notes.addAll(DataNotes.of(graph));
-        return new Run(graph, allocations, tests, notes, features);
+        if (req.gpu() != null) {
+            cudaContext(allocations, req.gpu(), gpu);
+        }
+        notes.addAll(DataNotes.of(graph, req.mode()));
+        return new Run(graph, allocations, tests, notes, features, gpu);
+    }
+
+    /**
+     * The CUDA context and the libraries' handles, priced from the device settings: one context, a
+     * cuBLAS handle and a cuRAND generator per thread with a Caffe context, and the nets' cuDNN handles
+     * and streams. All on the device.
+     */
+    private static void cudaContext(Allocations allocations, GpuSettings s, Gpu g) {
+        allocations.create("cuda/context", s.contextBytes(), Component.CUDA_CONTEXT, -1).touchOn(Side.DEVICE);
+        allocations.create("cuda/cublasHandles", g.threads * s.cublasHandleBytes(), Component.CUDA_CONTEXT, -1)
+                .touchOn(Side.DEVICE);
+        allocations.create("cuda/curandGenerators", g.threads * s.curandGeneratorBytes(), Component.CUDA_CONTEXT, -1)
+                .touchOn(Side.DEVICE);
+        allocations.create("cuda/cudnnHandles", g.cudnnHandles * s.cudnnHandleBytes(), Component.CUDA_CONTEXT, -1)
+                .touchOn(Side.DEVICE);
+        allocations.create("cuda/streams", g.streams * s.streamBytes(), Component.CUDA_CONTEXT, -1)
+                .touchOn(Side.DEVICE);
     }
 
     private static Estimate.TestNetBill testNet(EstimateRequest req, Memo memo, SolverSettings.TestNet t, int index,
                                                 NetSimulator train, Allocations allocations,
-                                                Map<String, Double> features) {
+                                                Map<String, Double> features, Gpu gpu) {
         Message source = memo.testSource(req, t, index);
         NetGraph graph = graph(memo, source, Phase.TEST, req.stages(), req.test(), t.state());
-        Allocations own = new Allocations();
-        NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer());
+        // one placement: the test net's forward touches the train net's parameters too
+        Allocations own = new Allocations(allocations.placement());
+        NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer(),
+                req.gpu());
+        gpu.count(graph);
         test.setUp();
+        long setupHost = sum(own, Side.HOST);
+        long setupDevice = sum(own, Side.DEVICE);
         test.forward();
+        gpu.testForwardHost += sum(own, Side.HOST) - setupHost;
+        gpu.testForwardDevice += sum(own, Side.DEVICE) - setupDevice;
         // a generic test net shares the solver's NetParameter; its own file is read and freed like the train net's
-        overhead(memo, own, graph, null, 0, "test" + index + "/", "net.test")
+        overhead(memo, req, own, graph, test.blobObjects(), null, 0, "test" + index + "/", "net.test")
                 .forEach((k, v) -> features.merge(k, v, Double::sum));
         long total = 0;
         for (Buffer b : own.touched()) {
             Buffer copy = allocations.create(b::key, b.bytes(), Component.TEST_NET, -1);
-            copy.touch();
-            total += b.bytes();
+            copy.touchLike(b);
+            total += b.bytes() * ((b.touchedOn(Side.HOST) ? 1 : 0) + (b.touchedOn(Side.DEVICE) ? 1 : 0));
         }
         return new Estimate.TestNetBill(index, batchOf(graph), graph.caffeLogBytes(), total);
     }
 
-    /** The net's bookkeeping (objects, protobuf copies, malloc rounding of its buffers) as one buffer. */
-    private static Map<String, Double> overhead(Memo memo, Allocations allocations, NetGraph graph, SolverType solver,
-                                                int copies, String prefix, String role) {
+    private static long sum(Allocations a, Side side) {
+        return a.byComponent(side).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * The net's bookkeeping (objects, protobuf copies, allocator rounding of its buffers) as one host
+     * buffer. In GPU mode Caffe's host buffers are pinned (cudaMallocHost rounds them to pages, every
+     * Blob's shape buffer included), and cudaMalloc's rounding of the device buffers is a second,
+     * device-side buffer.
+     */
+    private static Map<String, Double> overhead(Memo memo, EstimateRequest req, Allocations allocations, NetGraph graph,
+                                                int blobObjects, SolverType solver, int copies, String prefix,
+                                                String role) {
         Map<String, Double> features = memo.features(graph, solver, copies, role);
-        long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(allocations.touched());
-        allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
+        GpuSettings gpu = req.gpu();
+        if (gpu == null) {
+            long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(allocations.touched());
+            allocations.create(prefix + "overhead", bytes, Component.OVERHEAD, -1).touch();
+            return features;
+        }
+        long pinned = 0;
+        long device = 0;
+        for (Buffer b : allocations.touched()) {
+            if (b.touchedOn(Side.HOST)) {
+                pinned += gpu.pinnedChunk(b.bytes()) - b.bytes();
+            }
+            if (b.touchedOn(Side.DEVICE)) {
+                device += gpu.deviceChunk(b.bytes()) - b.bytes();
+            }
+        }
+        // a shape buffer (4 bytes per axis, 4 axes typically) is a pinned allocation instead of a glibc chunk
+        long shapes = blobObjects * Math.max(0, gpu.pinnedChunk(4 * 4) - Bookkeeping.chunk(4 * 4));
+        allocations.create(prefix + "overhead", Bookkeeping.objects(features) + pinned + shapes, Component.OVERHEAD, -1)
+                .touchOn(Side.HOST);
+        allocations.create(prefix + "deviceRounding", device, Component.OVERHEAD, -1).touchOn(Side.DEVICE);
         return features;
     }
 
@@ -242,8 +397,10 @@ public final class Estimator {
         Map<Integer, Map<Component, Long>> byLayer = new HashMap<>();
         for (Buffer b : run.allocations().touched()) {
             if (b.layer() >= 0 && b.component() != Component.TEST_NET) {
+                // a buffer with a host and a device copy costs on both sides
+                long sides = (b.touchedOn(Side.HOST) ? 1 : 0) + (b.touchedOn(Side.DEVICE) ? 1 : 0);
                 byLayer.computeIfAbsent(b.layer(), k -> new EnumMap<>(Component.class))
-                        .merge(b.component(), b.bytes(), Long::sum);
+                        .merge(b.component(), b.bytes() * sides, Long::sum);
             }
         }
         List<LayerBill> bills = new ArrayList<>();

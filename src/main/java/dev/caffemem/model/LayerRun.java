@@ -22,6 +22,7 @@ public final class LayerRun {
     private final Component internalComponent;
     private final String keyPrefix;
     private final Map<String, SimBlob> internals = new HashMap<>();
+    private final Map<String, Buffer> detached = new HashMap<>();
 
     LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
              Allocations allocations, Component internalComponent, String keyPrefix) {
@@ -45,6 +46,20 @@ public final class LayerRun {
 
     public Phase phase() {
         return layer.phase();
+    }
+
+    /** Touches inside {@code work} go to the host (Caffe's cpu_* accessors), whatever the layer runs on. */
+    public void onHost(Runnable work) {
+        allocations.placement().on(Side.HOST, work);
+    }
+
+    /** Touches inside {@code work} go to the device (gpu_* accessors); in CPU mode this is the host. */
+    public void onDevice(Runnable work) {
+        allocations.placement().on(mode == Mode.GPU ? Side.DEVICE : Side.HOST, work);
+    }
+
+    public boolean gpu() {
+        return mode == Mode.GPU;
     }
 
     public Mode mode() {
@@ -133,6 +148,7 @@ public final class LayerRun {
     public Buffer detached(String name, long count, Component component, boolean touched) {
         Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
         Buffer b = allocations.create(() -> key(name), count * Float.BYTES, c, layer.index());
+        detached.put(name, b);
         if (touched) {
             b.touch();
         }
@@ -142,6 +158,36 @@ public final class LayerRun {
     /** The key of one of the layer's own buffers, e.g. {@code layer/3/conv1/col_buffer}. */
     private String key(String name) {
         return keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + name;
+    }
+
+    int internalCount() {
+        return internals.size();
+    }
+
+    /** A detached buffer made earlier by this layer, by name. */
+    Buffer internalDetached(String name) {
+        Buffer b = detached.get(name);
+        if (b == null) {
+            throw new IllegalStateException("no detached buffer " + name + " in layer " + layer.name());
+        }
+        return b;
+    }
+
+    /** Touches (on the current side) every detached buffer whose name starts with {@code prefix}. */
+    void touchDetached(String prefix) {
+        detached.forEach((name, b) -> {
+            if (name.startsWith(prefix)) {
+                b.touch();
+            }
+        });
+    }
+
+    /** Touches the data of an internal blob if the layer has one by that name (a multiplier a kernel reads). */
+    void touchInternal(String name) {
+        SimBlob b = internals.get(name);
+        if (b != null) {
+            b.touchData();
+        }
     }
 
     /** Caffe would abort (a CHECK or NOT_IMPLEMENTED) if this net ran. */

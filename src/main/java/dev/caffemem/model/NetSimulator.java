@@ -22,6 +22,7 @@ public final class NetSimulator {
     private final List<SimBlob> params = new ArrayList<>();
     private final List<LayerRun> runs = new ArrayList<>();
     private final List<LayerBehavior> behaviors = new ArrayList<>();
+    private final GpuSettings gpu;
 
     /**
      * @param prefix  key prefix, "" for the train net, "test0/" etc. for test nets
@@ -30,6 +31,13 @@ public final class NetSimulator {
      */
     public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
                         Map<String, List<SimBlob>> shared) {
+        this(graph, mode, allocations, prefix, shared, null);
+    }
+
+    /** @param gpu the device's settings in GPU mode (workspace sizes), null in CPU mode */
+    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
+                        Map<String, List<SimBlob>> shared, GpuSettings gpu) {
+        this.gpu = gpu;
         this.graph = graph;
         this.mode = mode;
         this.allocations = allocations;
@@ -72,7 +80,8 @@ public final class NetSimulator {
             }
             runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
                     component(Component.LAYER_BUFFERS), prefix + "layer"));
-            behaviors.add(Behaviors.of(layer));
+            LayerBehavior behavior = Behaviors.of(layer);
+            behaviors.add(mode == Mode.GPU ? GpuBehaviors.of(layer, behavior, gpu) : behavior);
         }
     }
 
@@ -144,23 +153,59 @@ public final class NetSimulator {
 
     /** Net::ClearParamDiffs: zero every learnable parameter's diff. */
     public void clearParamDiffs() {
-        for (NetGraph.Param p : graph.params()) {
-            if (p.learnable()) {
-                params.get(p.id()).touchDiff();
+        on(deviceSide(), () -> {
+            for (NetGraph.Param p : graph.params()) {
+                if (p.learnable()) {
+                    params.get(p.id()).touchDiff();
+                }
             }
-        }
+        });
+    }
+
+    /** The side GPU kernels touch: the device in GPU mode, the host in CPU mode. */
+    private Side deviceSide() {
+        return mode == Mode.GPU ? Side.DEVICE : Side.HOST;
+    }
+
+    /** A layer's Forward/Backward run on the device in GPU mode, unless the layer has no GPU code. */
+    private Side sideOf(LayerRun r) {
+        return mode == Mode.GPU && !Engine.cpuOnly(r.layer().type()) ? Side.DEVICE : Side.HOST;
+    }
+
+    private void on(Side side, Runnable work) {
+        allocations.placement().on(side, work);
     }
 
     /** Net::Forward: each layer's Forward, then the loss read-back of every weighted top. */
     public void forward() {
         for (int i = 0; i < runs.size(); i++) {
             LayerRun r = runs.get(i);
-            behaviors.get(i).forward(r);
-            for (int t = 0; t < r.tops().size(); t++) {
-                if (r.layer().lossWeight(t) != 0) {
-                    r.top(t).touchData();
-                    r.top(t).touchDiff();
+            LayerBehavior behavior = behaviors.get(i);
+            on(sideOf(r), () -> behavior.forward(r));
+            if (sideOf(r) == Side.DEVICE) {
+                on(Side.DEVICE, () -> readParamsOnDevice(r));
+            }
+            // Layer::Forward's loss read-back: caffe_cpu_dot, or caffe_gpu_dot in GPU mode
+            on(deviceSide(), () -> {
+                for (int t = 0; t < r.tops().size(); t++) {
+                    if (r.layer().lossWeight(t) != 0) {
+                        r.top(t).touchData();
+                        r.top(t).touchDiff();
+                    }
                 }
+            });
+        }
+    }
+
+    /**
+     * A layer's Forward_gpu reads its parameters with gpu_data(), so each gets a device copy of what the
+     * filler wrote on the host; BatchNorm keeps its moving-average factor (blob 2) on the host.
+     */
+    private static void readParamsOnDevice(LayerRun r) {
+        List<SimBlob> ps = r.paramBlobs();
+        for (int p = 0; p < ps.size(); p++) {
+            if (!(r.layer().type().equals("BatchNorm") && p == 2)) {
+                ps.get(p).touchData();
             }
         }
     }
@@ -168,8 +213,10 @@ public final class NetSimulator {
     /** Net::Backward: layers in reverse, only those that need it. */
     public void backward() {
         for (int i = runs.size() - 1; i >= 0; i--) {
-            if (runs.get(i).layer().needBackward()) {
-                behaviors.get(i).backward(runs.get(i));
+            LayerRun r = runs.get(i);
+            if (r.layer().needBackward()) {
+                LayerBehavior behavior = behaviors.get(i);
+                on(sideOf(r), () -> behavior.backward(r));
             }
         }
     }
@@ -193,6 +240,15 @@ public final class NetSimulator {
             out.put(r.layer().name(), r.paramBlobs());
         }
         return out;
+    }
+
+    /** Blob objects this net made (net blobs, params, layer-internal blobs): each has a shape buffer. */
+    public int blobObjects() {
+        int internals = 0;
+        for (LayerRun r : runs) {
+            internals += r.internalCount();
+        }
+        return blobs.size() + params.size() + internals;
     }
 
     public NetGraph graph() {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caffemem.model.Component;
 import dev.caffemem.model.Estimate;
+import dev.caffemem.model.GpuBill;
+import dev.caffemem.model.GpuSettings;
 import dev.caffemem.model.LayerBill;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class EstimateRenderer {
                 fmt(l.bytes(Component.ACTIVATION_DATA), forCsv), fmt(l.bytes(Component.ACTIVATION_DIFF), forCsv),
                 fmt(l.bytes(Component.PARAM_DATA) + l.bytes(Component.PARAM_DIFF), forCsv),
                 fmt(l.bytes(Component.SOLVER_STATE), forCsv),
-                fmt(l.bytes(Component.LAYER_BUFFERS) + l.bytes(Component.PREFETCH), forCsv),
+                fmt(l.bytes(Component.LAYER_BUFFERS) + l.bytes(Component.PREFETCH) + l.bytes(Component.WORKSPACE), forCsv),
                 fmt(l.totalBytes(), forCsv));
     }
 
@@ -57,13 +59,59 @@ public final class EstimateRenderer {
     }
 
     private Table componentTable(Estimate e) {
+        GpuBill g = e.gpu();
+        if (g != null) {
+            // both sides, then the line of the sum
+            Table t = new Table(List.of("component", "device", "host", "fixed", "per sample"), false, true, true, true,
+                    true);
+            for (Component c : Component.values()) {
+                t.row(c.label(), fmt(g.device().bytes(c), false), fmt(g.host().bytes(c), false),
+                        fmt(e.fixedBytes().get(c), false), fmt(e.perSampleBytes().get(c), false));
+            }
+            t.row("total", fmt(g.deviceBytes(), false), fmt(g.hostBytes(), false), fmt(e.fixedTotal(), false),
+                    fmt(e.perSampleTotal(), false));
+            return t;
+        }
         Table t = new Table(List.of("component", "bytes", "fixed", "per sample"), false, true, true, true);
         for (Component c : Component.values()) {
+            if (c.gpuOnly()) {
+                continue;
+            }
             t.row(c.label(), fmt(e.breakdown().bytes(c), false), fmt(e.fixedBytes().get(c), false),
                     fmt(e.perSampleBytes().get(c), false));
         }
         t.row("total", fmt(e.totalBytes(), false), fmt(e.fixedTotal(), false), fmt(e.perSampleTotal(), false));
         return t;
+    }
+
+    /** The GPU verdict: device and host bills, each as a line in the batch, whether it fits, the multi-GPU split. */
+    private String gpuSummary(Estimate e) {
+        GpuBill g = e.gpu();
+        GpuSettings s = g.settings();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Device memory: %s = %s fixed + %s per sample x %d%n",
+                fmt(g.deviceBytes(), false), fmt(g.deviceFixed(), false), fmt(g.devicePerSample(), false), e.batch()));
+        sb.append(String.format(Locale.ROOT, "Host memory:   %s = %s fixed + %s per sample x %d "
+                        + "(Caffe's host buffers are pinned in GPU mode)%n",
+                fmt(g.hostBytes(), false), fmt(g.hostFixed(), false), fmt(g.hostPerSample(), false), e.batch()));
+        sb.append(String.format(Locale.ROOT, "CUDA: %d thread(s) with cuBLAS and cuRAND, %d cuDNN handle(s), "
+                + "%d stream(s), %d cuDNN convolution workspace(s)%n", g.threads(), g.cudnnHandles(), g.streams(),
+                g.cudnnConvLayers()));
+        if (g.multi() != null) {
+            GpuBill.MultiGpu m = g.multi();
+            sb.append(String.format(Locale.ROOT, "Data-parallel on %d GPUs: root GPU %s (of which %s test nets, "
+                            + "root only), every other GPU %s; NCCL's parameter and gradient buffers %s per GPU "
+                            + "(inside those bills); host %s for all replicas%n", m.gpus(),
+                    fmt(m.rootDeviceBytes(), false), fmt(m.rootExtraDeviceBytes(), false),
+                    fmt(m.workerDeviceBytes(), false), fmt(m.ncclBufferBytes(), false), fmt(m.hostBytes(), false)));
+        }
+        long need = g.rootDeviceBytes();
+        sb.append(String.format(Locale.ROOT, "%s on %s (%s%s): %s of %s device memory%s.%n",
+                g.fits() ? "Fits" : "Does NOT fit", s.name(), Units.bytes(s.capacityBytes(), false),
+                s.calibrated() ? ", calibrated" : ", overheads not calibrated",
+                fmt(need, false), fmt(s.capacityBytes(), false),
+                s.capacityBytes() == 0 ? "" : " (" + Units.percent((double) need / s.capacityBytes()) + ")"));
+        return sb.toString();
     }
 
     private String headline(Estimate e) {
@@ -90,6 +138,9 @@ public final class EstimateRenderer {
         StringBuilder sb = new StringBuilder();
         sb.append(headline(e)).append("\n\n").append(layerTable(e).text()).append('\n')
                 .append(componentTable(e).text()).append('\n').append(summary(e));
+        if (e.gpu() != null) {
+            sb.append(gpuSummary(e));
+        }
         if (!e.notes().isEmpty()) {
             sb.append("\nNotes:\n");
             e.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
@@ -101,6 +152,9 @@ public final class EstimateRenderer {
         StringBuilder sb = new StringBuilder();
         sb.append("### ").append(headline(e)).append("\n\n").append(layerTable(e).markdown()).append('\n')
                 .append(componentTable(e).markdown()).append('\n').append(summary(e).replace("\n", "\n\n"));
+        if (e.gpu() != null) {
+            sb.append(gpuSummary(e).replace("\n", "\n\n"));
+        }
         e.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
         return sb.toString();
     }
@@ -167,6 +221,9 @@ public final class EstimateRenderer {
             n.put("caffeLogBytes", t.caffeLogBytes());
             n.put("totalBytes", t.totalBytes());
         }
+        if (e.gpu() != null) {
+            root.set("gpu", gpuJson(mapper, e.gpu()));
+        }
         ArrayNode notes = root.putArray("notes");
         e.notes().forEach(notes::add);
         try {
@@ -174,6 +231,40 @@ public final class EstimateRenderer {
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    private static ObjectNode gpuJson(ObjectMapper mapper, GpuBill g) {
+        GpuSettings s = g.settings();
+        ObjectNode n = mapper.createObjectNode();
+        n.put("profile", s.name());
+        n.put("capacityBytes", s.capacityBytes());
+        n.put("calibrated", s.calibrated());
+        ArrayNode assumed = n.putArray("assumed");
+        s.assumptions().forEach(assumed::add);
+        n.put("fits", g.fits());
+        n.put("deviceBytes", g.deviceBytes());
+        n.put("deviceFixedBytes", g.deviceFixed());
+        n.put("devicePerSampleBytes", g.devicePerSample());
+        n.put("hostBytes", g.hostBytes());
+        n.put("hostFixedBytes", g.hostFixed());
+        n.put("hostPerSampleBytes", g.hostPerSample());
+        n.set("device", components(mapper, g.device().components()));
+        n.set("host", components(mapper, g.host().components()));
+        n.put("threads", g.threads());
+        n.put("cudnnHandles", g.cudnnHandles());
+        n.put("streams", g.streams());
+        n.put("cudnnConvolutionLayers", g.cudnnConvLayers());
+        if (g.multi() != null) {
+            GpuBill.MultiGpu m = g.multi();
+            ObjectNode mn = n.putObject("multiGpu");
+            mn.put("gpus", m.gpus());
+            mn.put("rootDeviceBytes", m.rootDeviceBytes());
+            mn.put("workerDeviceBytes", m.workerDeviceBytes());
+            mn.put("rootExtraDeviceBytes", m.rootExtraDeviceBytes());
+            mn.put("ncclBufferBytes", m.ncclBufferBytes());
+            mn.put("hostBytes", m.hostBytes());
+        }
+        return n;
     }
 
     private static ObjectNode components(ObjectMapper mapper, Map<Component, Long> values) {

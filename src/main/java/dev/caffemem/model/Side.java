@@ -1,0 +1,6 @@
+package dev.caffemem.model;
+
+/** Where a buffer lives: host memory (pinned when Caffe allocates it in GPU mode) or device memory. */
+public enum Side {
+    HOST, DEVICE
+}
