@@ -21,6 +21,8 @@ public final class ExitCodes {
     public static final int CHILD_FAILED = 13;
     /** The report was produced but pushing metrics failed. */
     public static final int PUSH_FAILED = 14;
+    /** A GPU was asked for and there is none to use (no driver, no CUDA libraries, no such device). */
+    public static final int NO_GPU = 15;
 
     private ExitCodes() {
     }

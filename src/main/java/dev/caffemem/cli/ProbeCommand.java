@@ -137,6 +137,7 @@ public final class ProbeCommand implements Callable<Integer> {
             case KILLED -> ExitCodes.CHILD_KILLED;
             case TIMEOUT -> ExitCodes.CHILD_TIMEOUT;
             case FAILED -> ExitCodes.CHILD_FAILED;
+            case NO_GPU -> ExitCodes.NO_GPU;
         };
     }
 

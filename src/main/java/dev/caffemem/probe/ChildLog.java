@@ -59,6 +59,12 @@ final class ChildLog {
         return Optional.ofNullable(found);
     }
 
+    /** Why a GPU child found no usable GPU (its {@code @no-gpu} line), if it said so. */
+    synchronized Optional<String> noGpu() {
+        return tail.stream().filter(l -> l.startsWith(ProbeWorker.NO_GPU_PREFIX))
+                .map(l -> l.substring(ProbeWorker.NO_GPU_PREFIX.length())).reduce((a, b) -> b);
+    }
+
     /** A Java exception's first line, for failures outside Caffe. */
     synchronized Optional<String> javaError() {
         return tail.stream().filter(l -> l.startsWith("Exception in thread") || l.startsWith("Caused by:"))

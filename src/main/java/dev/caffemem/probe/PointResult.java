@@ -15,14 +15,54 @@ import java.util.Map;
  * @param rssPeakBytes    the process's peak RSS (VmHWM, reset at the baseline) minus the baseline RSS
  * @param seconds         wall time per phase: load (first point of a child), build, fill, step (the first
  *                        iteration, allocations included), and forward, backward, update (a second iteration)
+ * @param gpu             what the GPU showed, on a GPU run; null on the CPU
  */
 public record PointResult(int batch, List<Buffer> buffers, List<Blob> blobs, long caffeLogBytes,
                           List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long rssPeakBytes,
                           long allocatorBaseline,
-                          Map<String, Double> seconds) {
+                          Map<String, Double> seconds, Gpu gpu) {
 
-    /** One allocated buffer. */
-    public record Buffer(String key, long bytes, String component) {
+    public PointResult(int batch, List<Buffer> buffers, List<Blob> blobs, long caffeLogBytes,
+                       List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long rssPeakBytes,
+                       long allocatorBaseline, Map<String, Double> seconds) {
+        this(batch, buffers, blobs, caffeLogBytes, testCaffeLogBytes, allocatorBytes, rssBytes, rssPeakBytes,
+                allocatorBaseline, seconds, null);
+    }
+
+    /**
+     * One allocated buffer.
+     *
+     * @param side "host" or "device" (a SyncedMemory with both copies is two buffers); null means host
+     */
+    public record Buffer(String key, long bytes, String component, String side) {
+        public Buffer(String key, long bytes, String component) {
+            this(key, bytes, component, null);
+        }
+
+        public boolean onDevice() {
+            return "device".equals(side);
+        }
+    }
+
+    /**
+     * Device memory around one point on a GPU.
+     *
+     * @param deviceBytes   the device's growth over the point (cudaMemGetInfo after the step minus before the
+     *                      net existed): the point's nets, their cuDNN handles, workspaces and prefetch threads
+     * @param contextBytes  what the process held on the device before the point: the CUDA context, its loaded
+     *                      modules and the calling thread's cuBLAS and cuRAND handles
+     * @param processBytes  the process's device memory after the step as NVML reports it, or -1
+     * @param name          the GPU's name
+     * @param driver        the driver's version
+     * @param totalBytes    the device's memory
+     */
+    public record Gpu(long deviceBytes, long contextBytes, long processBytes, String name, String driver,
+                      long totalBytes) {
+    }
+
+    /** Census bytes on the device. */
+    public long deviceBlobBytes() {
+        return buffers.stream().filter(Buffer::onDevice).mapToLong(Buffer::bytes).sum();
     }
 
     /** One blob and its shape. */

@@ -67,6 +67,8 @@ public final class Probe {
     private final Message userSolver;
     private final Settings settings;
     private final long started = System.nanoTime();
+    private dev.caffemem.device.NativeConfig natives;
+    private dev.caffemem.model.GpuSettings gpu;
 
     public Probe(EstimateRequest request, Message userSolver, Settings settings) {
         this.request = request;
@@ -74,16 +76,32 @@ public final class Probe {
         this.settings = settings;
     }
 
+    /**
+     * Probes on a GPU: the child runs Caffe's GPU build in GPU mode with {@code natives}, and every estimate
+     * is a GPU estimate with {@code settings} (a profile's overheads, or assumed ones), compared on device
+     * memory.
+     */
+    public Probe onGpu(dev.caffemem.device.NativeConfig natives, dev.caffemem.model.GpuSettings settings) {
+        this.natives = natives;
+        this.gpu = settings;
+        return this;
+    }
+
+    private boolean onGpu() {
+        return gpu != null;
+    }
+
     public ProbeReport run() {
         int target = Estimator.estimate(request).batch();
-        long available = settings.memoryLimit() != null ? settings.memoryLimit() : Machine.availableBytes();
+        long available = onGpu() ? gpu.capacityBytes()
+                : settings.memoryLimit() != null ? settings.memoryLimit() : Machine.availableBytes();
         List<String> notes = new ArrayList<>();
         List<Prepared> points = new ArrayList<>();
         for (int batch : settings.points().stream().distinct().sorted().toList()) {
             Prepared p = prepare(batch);
-            if (p.estimate().totalBytes() > available) {
+            if (p.estimate().boundBytes() > available) {
                 notes.add(String.format(Locale.ROOT, "point %d skipped: its estimate (%d bytes) exceeds the %d bytes available",
-                        batch, p.estimate().totalBytes(), available));
+                        batch, p.estimate().boundBytes(), available));
                 continue;
             }
             points.add(p);
@@ -94,9 +112,9 @@ public final class Probe {
         }
         Prepared targetRun = prepare(target);
         boolean verifying = settings.verify();
-        if (verifying && targetRun.estimate().totalBytes() > available) {
+        if (verifying && targetRun.estimate().boundBytes() > available) {
             notes.add(String.format(Locale.ROOT, "--verify skipped: the target batch's estimate (%d bytes) exceeds the"
-                    + " %d bytes available", targetRun.estimate().totalBytes(), available));
+                    + " %d bytes available", targetRun.estimate().boundBytes(), available));
             verifying = false;
         }
         List<Prepared> runs = new ArrayList<>(points);
@@ -126,7 +144,8 @@ public final class Probe {
             Files.writeString(file, TextFormat.print(p.caffeFile()));
             ProbeRunner runner = new ProbeRunner(settings.timeout(), settings.caffeLog(), line ->
                     settings.progress().accept(String.format(Locale.ROOT, "batch %d: %s, %.1f s", batch,
-                            line.replaceFirst("point=\\d+ phase=", ""), elapsed())), List.of(), settings.memoryLimit());
+                            line.replaceFirst("point=\\d+ phase=", ""), elapsed())), List.of(), settings.memoryLimit())
+                    .natives(natives);
             return runner.run(List.of(new ProbeJob.Point(batch, request.phase().name(), request.solver().type().caffeName(),
                     file.toString(), phaseTimes && request.phase() == Phase.TRAIN)), 0, work).get(0);
         } catch (IOException e) {
@@ -158,7 +177,7 @@ public final class Probe {
         // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count
         ShapeOverrides declared = new ShapeOverrides(null, Map.of(), request.train().declaredTops());
         Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
-                f -> null, request.stages(), train ? 2 : 1));
+                f -> null, request.stages(), train ? 2 : 1).onDevice(gpu));
         return new Prepared(batch, caffeFile, e);
     }
 
@@ -253,7 +272,7 @@ public final class Probe {
                     String who = k == 0 ? "child" : label(first + k - 1, points, runs.get(k - 1).batch());
                     settings.progress().accept(String.format(Locale.ROOT, "%s: %s, %.1f s", who, m.group(2), elapsed()));
                 }
-            }, List.of(), settings.memoryLimit());
+            }, List.of(), settings.memoryLimit()).natives(natives);
             try {
                 return runner.run(job, quiet ? 5500 : 0, work);
             } catch (ProbeException e) {
@@ -304,6 +323,9 @@ public final class Probe {
         rows.add(new ProbeReport.Comparison("layerBuffersAndOverhead", estimatedOther, total.extrapolated() - extrapolatedBlobs,
                 verified == null ? null : verified.allocatorBytes() - verified.blobBytes(), other.fit()));
         rows.add(total);
+        if (onGpu()) {
+            gpuRows(estimate, points, verified, largest, target, rows, notes);
+        }
         ProbeReport.Fit blobFit = fit(points, PointResult::blobBytes, largest).fit();
         ProbeReport.Fit rssFit = fit(points, PointResult::rssBytes, largest).fit();
         return new ProbeReport(estimate.netName(), request.phase().name(), estimate.solver(), target, points, rows,
@@ -311,6 +333,50 @@ public final class Probe {
     }
 
     private record Fitted(LinearFit line, ProbeReport.Fit fit) {
+    }
+
+    /**
+     * On a GPU the bill that must fit is device memory, so device rows come last (the report's total):
+     * the context (what the process held before the point's nets: CUDA context, modules, the calling
+     * thread's cuBLAS and cuRAND), the blobs the census finds on the device, and the rest of the device
+     * growth (layer buffers, prefetch batches, cuDNN workspaces and handles, prefetch threads' handles,
+     * rounding). cuDNN picks each workspace per shape, so the rest is fitted on its own line and its
+     * residual is shown. The glibc rows cover pageable host memory only: pinned buffers are cudaMallocHost's.
+     */
+    private void gpuRows(Estimate estimate, List<PointResult> points, PointResult verified, int largest, int target,
+                         List<ProbeReport.Comparison> rows, List<String> notes) {
+        dev.caffemem.model.GpuBill bill = estimate.gpu();
+        long contextEstimate = gpu.contextBytes() + gpu.cublasHandleBytes() + gpu.curandGeneratorBytes();
+        long blobEstimate = estimate.buffers().stream()
+                .filter(b -> b.touchedOn(dev.caffemem.model.Side.DEVICE) && censused(b.key()))
+                .mapToLong(dev.caffemem.model.Buffer::bytes).sum();
+        ProbeReport.Comparison context = row("cudaContext", contextEstimate, points, p -> p.gpu().contextBytes(),
+                verified, largest, target, notes);
+        ProbeReport.Comparison blobs = row("deviceBlobs", blobEstimate, points, PointResult::deviceBlobBytes, verified,
+                largest, target, notes);
+        ProbeReport.Comparison rest = row("deviceOther", bill.deviceBytes() - contextEstimate - blobEstimate, points,
+                p -> p.gpu().deviceBytes() - p.deviceBlobBytes(), verified, largest, target, notes);
+        Fitted whole = fit(points, p -> p.gpu().contextBytes() + p.gpu().deviceBytes(), largest);
+        rows.add(context);
+        rows.add(blobs);
+        rows.add(rest);
+        rows.add(new ProbeReport.Comparison("device", bill.deviceBytes(),
+                context.extrapolated() + blobs.extrapolated() + rest.extrapolated(),
+                verified == null ? null : verified.gpu().contextBytes() + verified.gpu().deviceBytes(), whole.fit()));
+        StringBuilder perPoint = new StringBuilder();
+        for (PointResult p : points) {
+            perPoint.append(perPoint.length() == 0 ? "" : ", ").append("batch ").append(p.batch()).append(": ")
+                    .append(p.gpu().deviceBytes() - p.deviceBlobBytes());
+        }
+        notes.add("device bytes besides blobs per point (layer buffers, prefetch, cuDNN workspaces and handles; "
+                + "cuDNN chooses workspaces per shape, so this part need not be linear): " + perPoint);
+        notes.add("GPU " + points.get(0).gpu().name() + ", driver " + points.get(0).gpu().driver()
+                + "; host rows count pageable memory only (Caffe's host buffers are pinned in GPU mode)");
+    }
+
+    private static boolean censused(String key) {
+        return key.startsWith("blob/") || key.startsWith("param/") || key.startsWith("solver/history/")
+                || key.matches("test\\d+/(blob|param)/.*");
     }
 
     private static Fitted fit(List<PointResult> points, java.util.function.ToLongFunction<PointResult> value, int largest) {

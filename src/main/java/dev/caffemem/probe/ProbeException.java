@@ -4,7 +4,7 @@ package dev.caffemem.probe;
 public final class ProbeException extends RuntimeException {
 
     /** How a child ended. */
-    public enum Kind { CAFFE_ABORTED, KILLED, TIMEOUT, FAILED }
+    public enum Kind { CAFFE_ABORTED, KILLED, TIMEOUT, FAILED, NO_GPU }
 
     private final Kind kind;
 

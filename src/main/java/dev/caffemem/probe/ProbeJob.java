@@ -8,8 +8,13 @@ import java.util.List;
  *
  * @param quietUptimeMillis wait until the child JVM has been up this long before the first baseline,
  *                          so the JVM's own delayed start-up frees do not land inside a measurement
+ * @param gpu               the GPU to run on (Caffe's GPU mode, device memory measured), or null for the CPU
  */
-public record ProbeJob(List<Point> points, long quietUptimeMillis, String output) {
+public record ProbeJob(List<Point> points, long quietUptimeMillis, String output, Integer gpu) {
+
+    public ProbeJob(List<Point> points, long quietUptimeMillis, String output) {
+        this(points, quietUptimeMillis, output, null);
+    }
 
     /**
      * One measurement.

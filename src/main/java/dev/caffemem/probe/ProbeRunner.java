@@ -32,6 +32,7 @@ public final class ProbeRunner {
     private final List<String> extraJvmArgs;
     private final Long memoryLimit;
     private final List<PointResult> completed = new ArrayList<>();
+    private dev.caffemem.device.NativeConfig natives;
 
     /**
      * @param timeout      how long the child may run in all
@@ -53,6 +54,20 @@ public final class ProbeRunner {
         this.memoryLimit = memoryLimit;
     }
 
+    /**
+     * Runs the child with the natives of a device ({@code --device gpu:N}: Caffe's GPU build, CUDA's
+     * environment, and Caffe's GPU mode on that device). Without it the child runs the CPU build.
+     */
+    public ProbeRunner natives(dev.caffemem.device.NativeConfig config) {
+        this.natives = config;
+        return this;
+    }
+
+    private Integer gpuIndex() {
+        return natives != null && natives.device().kind() == dev.caffemem.device.Device.Kind.GPU
+                ? natives.device().index() : null;
+    }
+
     /** The command that starts a worker for a job file: this JVM's java, this classpath, quiet settings. */
     List<String> command(Path jobFile) {
         List<String> cmd = new ArrayList<>();
@@ -65,6 +80,10 @@ public final class ProbeRunner {
         cmd.add("-Dorg.bytedeco.javacpp.nopointergc=true");
         cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         cmd.add("-Dorg.bytedeco.javacpp.maxBytes=0");
+        if (natives != null) {
+            // later -D options win: the device's variant replaces the CPU default above
+            cmd.addAll(natives.jvmArgs());
+        }
         cmd.addAll(extraJvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -87,7 +106,7 @@ public final class ProbeRunner {
         Path jobFile = work.resolve("job.json");
         Path out = work.resolve("results.jsonl");
         try {
-            JSON.writeValue(jobFile.toFile(), new ProbeJob(points, quietUptimeMillis, out.toString()));
+            JSON.writeValue(jobFile.toFile(), new ProbeJob(points, quietUptimeMillis, out.toString(), gpuIndex()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,6 +133,9 @@ public final class ProbeRunner {
         // without the cache, a transient that Caffe frees no longer shows up as noise in a reading.
         // Each point runs on a fresh thread with a fresh arena (see ProbeWorker): allow that many arenas.
         pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0:glibc.malloc.arena_max=1048576");
+        if (natives != null) {
+            natives.applyTo(pb.environment());
+        }
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         ChildLog log = new ChildLog(progress, caffeLog ? System.err::println : null);
         Process child;
@@ -179,6 +201,9 @@ public final class ProbeRunner {
     private ProbeException failure(int exit, ChildLog log, int total) {
         String progressNote = " (" + completed.size() + " of " + total + " points measured)";
         String layer = log.lastLayer().map(l -> " while setting up layer \"" + l + "\"").orElse("");
+        if (log.noGpu().isPresent()) {
+            return new ProbeException(ProbeException.Kind.NO_GPU, "no usable GPU: " + log.noGpu().get());
+        }
         if (exit == 134 || log.fatalLine().isPresent()) {
             String why = log.fatalLine().orElse("abort() without a glog message");
             return new ProbeException(ProbeException.Kind.CAFFE_ABORTED, "Caffe aborted" + layer + ": " + why + progressNote);

@@ -50,13 +50,33 @@ public final class ProbeWorker {
     private ProbeWorker() {
     }
 
+    /** The GPU meter on a GPU run (opened before any CUDA context exists), else null. */
+    private static GpuMeter gpu;
+    private static int gpuIndex;
+
     public static void main(String[] args) throws Exception {
         ProbeJob job = JSON.readValue(Path.of(args[0]).toFile(), ProbeJob.class);
         long t0 = System.nanoTime();
         progress(0, "load");
+        if (job.gpu() != null) {
+            gpuIndex = job.gpu();
+            try {
+                gpu = GpuMeter.open(gpuIndex);
+            } catch (GpuUnavailableException e) {
+                noGpu(e.getMessage());
+            }
+        }
         silenceGlogUnlessAsked();
-        Loader.load(caffe.class);
-        Caffe.set_mode(Caffe.CPU);
+        try {
+            Loader.load(caffe.class);
+        } catch (UnsatisfiedLinkError e) {
+            if (gpu == null) {
+                throw e;
+            }
+            noGpu("Caffe's GPU build could not be loaded (CUDA 11.8, cuBLAS, cuRAND and cuDNN 8 libraries must be "
+                    + "on the loader's path): " + e.getMessage());
+        }
+        enterMode();
         GlibcMalloc.inUseBytes();
         progress(0, "warm-up");
         warmUp(Path.of(job.output()).resolveSibling("warmup-solver.prototxt"));
@@ -72,6 +92,30 @@ public final class ProbeWorker {
             }
         }
         progress(job.points().size(), "done");
+    }
+
+    /** Says why there is no GPU in the line the parent looks for, and ends the child with {@link #NO_GPU_EXIT}. */
+    private static void noGpu(String why) {
+        System.err.println(NO_GPU_PREFIX + why);
+        System.err.flush();
+        System.exit(NO_GPU_EXIT);
+    }
+
+    /** The stderr line of a child that found no usable GPU; the parent turns it into its error. */
+    static final String NO_GPU_PREFIX = "@no-gpu ";
+    static final int NO_GPU_EXIT = 3;
+
+    /**
+     * Caffe's mode and device are per thread (a thread-local Caffe singleton): every thread that builds or
+     * runs a net sets them first. On a GPU this makes the thread's cuBLAS handle and cuRAND generator.
+     */
+    private static void enterMode() {
+        if (gpu != null) {
+            Caffe.SetDevice(gpuIndex);
+            Caffe.set_mode(Caffe.GPU);
+        } else {
+            Caffe.set_mode(Caffe.CPU);
+        }
     }
 
     private static void silenceGlogUnlessAsked() {
@@ -125,6 +169,7 @@ public final class ProbeWorker {
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
             try {
+                enterMode();
                 result.complete(measure(index, point, loadSeconds));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
@@ -165,6 +210,8 @@ public final class ProbeWorker {
         }
         long baseline = GlibcMalloc.inUseBytes();
         long rssBaseline = RssReader.anonymousBytes();
+        long deviceBaseline = gpu == null ? 0 : gpu.deviceUsedBytes();
+        long contextBytes = gpu == null ? 0 : gpu.ownBytes();
         RssReader.resetPeak();
         long t = System.nanoTime();
         progress(index, "build");
@@ -214,6 +261,8 @@ public final class ProbeWorker {
             long allocator = GlibcMalloc.inUseBytes() - baseline;
             long rss = RssReader.anonymousBytes() - rssBaseline;
             long rssPeak = RssReader.peakBytes() - rssBaseline;
+            PointResult.Gpu device = gpu == null ? null : new PointResult.Gpu(gpu.deviceUsedBytes() - deviceBaseline,
+                    contextBytes, gpu.processBytes(), gpu.name(), gpu.driver(), gpu.totalBytes());
             progress(index, "census");
             List<PointResult.Buffer> buffers = new ArrayList<>();
             Set<Long> seen = new HashSet<>();
@@ -233,7 +282,7 @@ public final class ProbeWorker {
                 timePhases(index, solver, net, seconds);
             }
             return new PointResult(point.batch(), buffers, blobs, caffeLogBytes(net), testLog, allocator, rss,
-                    rssPeak, baseline, seconds);
+                    rssPeak, baseline, seconds, device);
         } finally {
             progress(index, "release");
             if (solver != null) {
@@ -326,10 +375,26 @@ public final class ProbeWorker {
         }
     }
 
+    /**
+     * On the CPU an allocated SyncedMemory is one host buffer. On a GPU its head tells the sides: a host
+     * copy at HEAD_AT_CPU or SYNCED, a device copy at HEAD_AT_GPU or SYNCED. (A stale copy behind a head that
+     * moved away is not visible from outside; the device-level reading counts it.)
+     */
     private static void add(SyncedMemory mem, String key, String component, Set<Long> seen,
                             List<PointResult.Buffer> out) {
-        if (mem != null && !mem.isNull() && mem.head() != SyncedMemory.UNINITIALIZED && seen.add(mem.address())) {
+        if (mem == null || mem.isNull() || mem.head() == SyncedMemory.UNINITIALIZED || !seen.add(mem.address())) {
+            return;
+        }
+        if (gpu == null) {
             out.add(new PointResult.Buffer(key, mem.size(), component));
+            return;
+        }
+        int head = mem.head();
+        if (head == SyncedMemory.HEAD_AT_CPU || head == SyncedMemory.SYNCED) {
+            out.add(new PointResult.Buffer(key, mem.size(), component, "host"));
+        }
+        if (head == SyncedMemory.HEAD_AT_GPU || head == SyncedMemory.SYNCED) {
+            out.add(new PointResult.Buffer(key, mem.size(), component, "device"));
         }
     }
 
