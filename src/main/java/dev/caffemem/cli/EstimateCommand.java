@@ -1,8 +1,10 @@
 package dev.caffemem.cli;
 
 import dev.caffemem.model.Estimate;
+import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
 import dev.caffemem.model.Mode;
+import dev.caffemem.probe.Machine;
 import dev.caffemem.report.EstimateRenderer;
 import dev.caffemem.report.Units;
 import java.util.concurrent.Callable;
@@ -35,6 +37,9 @@ public final class EstimateCommand implements Callable<Integer> {
             description = "Memory available for the run (e.g. 16GiB). Says whether the bill fits and exits with 1 if not.")
     String memory;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -49,16 +54,32 @@ public final class EstimateCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--memory: " + ex.getMessage());
             }
         }
-        Estimate e = Estimator.estimate(NetLoader.request(net, Mode.CPU));
+        MetricsRun metrics = new MetricsRun(metricsOptions, "estimate");
+        Integer code = null;
+        try {
+            code = estimate(available, metrics);
+        } finally {
+            code = metrics.finish(code, spec.commandLine().getErr());
+        }
+        return code;
+    }
+
+    private int estimate(Long available, MetricsRun metrics) {
+        EstimateRequest request = NetLoader.request(net, Mode.CPU);
+        Estimate e = Estimator.estimate(request);
         spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
+        spec.commandLine().getOut().flush();
+        if (metrics.wanted()) {
+            metrics.meters().recordEstimate(e, request, available != null ? available : Machine.availableBytes(),
+                    metrics.perLayer());
+        }
         if (available != null) {
             boolean fits = e.totalBytes() <= available;
             spec.commandLine().getErr().printf("%s: %s needed, %s available%n", fits ? "fits" : "does NOT fit",
                     Units.bytes(e.totalBytes(), output.bytes), Units.bytes(available, output.bytes));
-            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
             return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
         }
-        spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 }
