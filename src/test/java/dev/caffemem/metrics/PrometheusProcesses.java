@@ -57,8 +57,10 @@ final class PrometheusProcesses implements AutoCloseable {
         PrometheusProcesses p = new PrometheusProcesses(Files.createTempDirectory("prometheus-test-"));
         try {
             p.pushgatewayPort = freePort();
+            // Debian's build persists to /var/lib/prometheus/pushgateway.data by default, which would bring
+            // an earlier run's pushes back: an empty file name keeps everything in memory
             p.start(List.of(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + p.pushgatewayPort,
-                    "--log.level=warn"), "pushgateway");
+                    "--persistence.file=", "--log.level=warn"), "pushgateway");
             p.awaitHttp("http://127.0.0.1:" + p.pushgatewayPort + "/-/ready");
             p.startPrometheus("pushgateway", p.pushgatewayPort, true);
             return p;
