@@ -38,7 +38,7 @@ public record RunExport(Path file, PushGateway gateway) {
                     try {
                         MetricsFile.write(file, text);
                     } catch (IOException e) {
-                        fileError = "cannot write the metrics file " + file + ": " + e.getMessage();
+                        fileError = "cannot write the metrics file " + file + ": " + why(e);
                     }
                 }
             } else {
@@ -60,5 +60,15 @@ public record RunExport(Path file, PushGateway gateway) {
             return gateway != null ? new Outcome(fileError, why) : new Outcome(why, null);
         }
         return new Outcome(fileError, pushError);
+    }
+
+    /** An I/O failure in words: the file system's exceptions carry only a path as their message. */
+    static String why(IOException e) {
+        String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getClass().getSimpleName();
+        return e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? what + " (" + f.getFile() + ")"
+                : e.getMessage() != null ? what + ": " + e.getMessage() : what;
     }
 }
