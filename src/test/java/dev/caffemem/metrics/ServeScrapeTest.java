@@ -109,6 +109,9 @@ class ServeScrapeTest {
                 .isEqualTo(target.get("measured").get("totalBytes").asLong());
         assertThat(prometheus.query("jvm_memory_used_bytes{job=\"caffemem-serve\",area=\"heap\"}")).isNotEmpty();
         assertThat(prometheus.one("up{job=\"caffemem-serve\"}").asLong()).isEqualTo(1);
+        for (String q : DashboardTest.queries()) {
+            assertThat(prometheus.query(q)).as("the dashboard's query " + q).isNotEmpty();
+        }
 
         long start = System.nanoTime();
         serve.destroy(); // SIGTERM
