@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A client of the Pushgateway's HTTP API (the same requests client_java's PushGateway sends): the text
- * format to {@code /metrics/job/JOB}, with PUT to replace every metric of the job's group or POST to
- * replace only the metrics pushed. Each push is bounded by one timeout, connection included.
+ * A client of the Pushgateway's HTTP API, as client_java's PushGateway uses it ({@code push} is a PUT,
+ * {@code pushAdd} a POST; that module is not served by the registry this project builds from): the text
+ * format to {@code /metrics/job/JOB}, PUT to replace every metric of the job's group, POST to replace
+ * only the metrics pushed. Each push is bounded by one timeout, connection included.
  */
 public final class PushGateway {
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
