@@ -1,16 +1,11 @@
 package dev.caffemem.cli;
 
-import dev.caffemem.device.Device;
-import dev.caffemem.device.DeviceProfile;
-import dev.caffemem.device.DeviceProfileException;
-import dev.caffemem.device.DeviceProfiles;
-import dev.caffemem.device.GpuSettingsFromProfile;
-import dev.caffemem.device.NativeConfigException;
-import dev.caffemem.device.UnknownProfileException;
 import dev.caffemem.model.Estimate;
+import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.GpuSettings;
 import dev.caffemem.model.Estimator;
 import dev.caffemem.model.Mode;
+import dev.caffemem.probe.Machine;
 import dev.caffemem.report.EstimateRenderer;
 import dev.caffemem.report.Units;
 import java.util.concurrent.Callable;
@@ -50,66 +45,35 @@ public final class EstimateCommand implements Callable<Integer> {
                     + "(instead of the profile's capacity). Says whether the bill fits and exits with 1 if not.")
     String memory;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu (default) or gpu: the bill of Caffe's CPU or GPU mode. gpu:N is accepted too "
-                    + "(the index does not change an estimate).")
-    String device;
-
-    @Option(names = "--profile", paramLabel = "NAME|FILE",
-            description = "Device profile of the GPU (a name in profiles/, e.g. v100-16gb, or a YAML file): its "
-                    + "capacity and measured overheads. Implies --device gpu.")
-    String profile;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(names = "--gpus", paramLabel = "N", defaultValue = "1",
             description = "GPUs of a data-parallel run (Caffe's NCCL training, a full replica per GPU): prints the "
                     + "per-GPU bill, the root's extras apart. Default: ${DEFAULT-VALUE}.")
     int gpus;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Spec
     CommandSpec spec;
 
     /** The GPU to estimate for, or null for CPU; every option problem is a usage error before any work. */
     private GpuSettings gpuSettings(Long available) {
-        Device d;
-        try {
-            d = device == null ? (profile != null ? Device.gpu(0) : Device.CPU) : Device.parse(device);
-        } catch (NativeConfigException ex) {
-            throw new CliException(ExitCodes.USAGE, ex.getMessage());
-        }
         if (gpus < 1) {
             throw new CliException(ExitCodes.USAGE, "--gpus " + gpus + ": at least 1");
         }
-        boolean onGpu = d.kind() == Device.Kind.GPU || profile != null;
-        if (!onGpu) {
+        if (!deviceOptions.gpu()) {
             if (gpus != 1) {
                 throw new CliException(ExitCodes.USAGE, "--gpus " + gpus + " needs --device gpu");
             }
             return null;
         }
-        if (d.kind() == Device.Kind.CPU) {
-            throw new CliException(ExitCodes.USAGE, "--profile " + profile + " is a GPU profile, but --device cpu was given");
-        }
         if (net.phase == dev.caffemem.net.Phase.TEST && gpus > 1) {
             throw new CliException(ExitCodes.USAGE, "--gpus " + gpus + ": data-parallel runs are training runs (--phase TRAIN)");
         }
-        if (profile == null) {
-            if (available == null) {
-                DeviceProfiles profiles = DeviceProfiles.standard();
-                throw new CliException(ExitCodes.USAGE, "--device gpu needs --profile NAME (the GPU's capacity and "
-                        + "overheads) or --memory SIZE (its capacity, every overhead assumed); profiles: "
-                        + String.join(", ", profiles.names()));
-            }
-            return GpuSettings.assumedFor("gpu with " + Units.bytes(available, false), available).withGpus(gpus);
-        }
-        DeviceProfile p;
-        try {
-            p = DeviceProfiles.standard().resolve(profile);
-        } catch (UnknownProfileException ex) {
-            throw new CliException(ExitCodes.USAGE, "--profile: " + ex.getMessage());
-        } catch (DeviceProfileException ex) {
-            throw new CliException(ExitCodes.BAD_INPUT, ex.getMessage());
-        }
-        return GpuSettingsFromProfile.of(p, available, gpus);
+        return deviceOptions.gpuSettings(available, gpus);
     }
 
     @Override
@@ -124,25 +88,41 @@ public final class EstimateCommand implements Callable<Integer> {
             }
         }
         GpuSettings gpu = gpuSettings(available);
-        Estimate e = Estimator.estimate(NetLoader.request(net, Mode.CPU).onDevice(gpu));
+        MetricsRun metrics = new MetricsRun(metricsOptions, "estimate");
+        Integer code = null;
+        try {
+            code = estimate(available, gpu, metrics);
+        } finally {
+            code = metrics.finish(code, spec.commandLine().getErr());
+        }
+        return code;
+    }
+
+    private int estimate(Long available, GpuSettings gpu, MetricsRun metrics) {
+        EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
+        Estimate e = Estimator.estimate(request);
         spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
+        spec.commandLine().getOut().flush();
+        if (metrics.wanted()) {
+            long limit = gpu != null ? gpu.capacityBytes() : available != null ? available : Machine.availableBytes();
+            metrics.meters().recordEstimate(e, request, limit, metrics.perLayer());
+        }
         if (gpu != null) {
             // on a GPU the device's capacity is the limit, always known from the profile
             boolean fits = e.gpu().fits();
             spec.commandLine().getErr().printf("%s: %s of device memory needed on %s, %s available%n",
                     fits ? "fits" : "does NOT fit", Units.bytes(e.boundBytes(), output.bytes), gpu.name(),
                     Units.bytes(gpu.capacityBytes(), output.bytes));
-            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
             return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
         }
         if (available != null) {
             boolean fits = e.totalBytes() <= available;
             spec.commandLine().getErr().printf("%s: %s needed, %s available%n", fits ? "fits" : "does NOT fit",
                     Units.bytes(e.totalBytes(), output.bytes), Units.bytes(available, output.bytes));
-            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
             return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
         }
-        spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 }

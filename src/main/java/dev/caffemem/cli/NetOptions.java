@@ -46,4 +46,18 @@ public final class NetOptions {
     @Option(names = "--stage", paramLabel = "STAGE",
             description = "Extra NetState stage for include/exclude rules. Repeatable.")
     List<String> stages = new ArrayList<>();
+
+    /** A copy with another train batch (null: the prototxt's own), for an agent's request. */
+    NetOptions withBatch(Integer other) {
+        NetOptions o = new NetOptions();
+        o.net = net;
+        o.solver = solver;
+        o.phase = phase;
+        o.batch = other;
+        o.testBatch = testBatch;
+        o.inputShapes = new ArrayList<>(inputShapes);
+        o.topShapes = new ArrayList<>(topShapes);
+        o.stages = new ArrayList<>(stages);
+        return o;
+    }
 }

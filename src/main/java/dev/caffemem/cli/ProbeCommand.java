@@ -1,12 +1,13 @@
 package dev.caffemem.cli;
 
+import dev.caffemem.metrics.CaffememMeters;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Mode;
+import dev.caffemem.probe.Machine;
 import dev.caffemem.probe.Probe;
 import dev.caffemem.probe.ProbeException;
 import dev.caffemem.probe.ProbeReport;
 import dev.caffemem.report.ProbeRenderer;
-import dev.caffemem.report.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,10 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code caffemem probe}: the real Caffe at small batches, isolated, extrapolated to the target batch. */
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
             "  caffemem probe --solver solver.prototxt --batch 256 --points 1,2,4,8 --verify",
             "  caffemem probe deploy.prototxt --phase TEST --batch 64 --memory-limit 8GiB --format json"},
         footer = {"", "Exit codes: 0 ok; 2 usage; 3 bad input; 10 Caffe aborted; 11 a child was killed (out of memory);",
-            "12 a child timed out; 13 a child failed otherwise."})
+            "12 a child timed out; 13 a child failed otherwise; 14 the report is out but pushing metrics failed."})
 public final class ProbeCommand implements Callable<Integer> {
 
     @Mixin
@@ -48,58 +49,42 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--points", paramLabel = "B1,B2,...", split = ",", defaultValue = "1,2,4",
-            description = "Small batches to run (at least two). Default: ${DEFAULT-VALUE}.")
-    List<Integer> points;
+    @Mixin
+    ProbeOptions probe;
 
-    @Option(names = "--verify", description = "Also run the target batch for real, if it fits, and report the extrapolation's error.")
-    boolean verify;
-
-    @Option(names = "--with-test-net", description = "Build and run the solver's test nets too (they cost memory in training).")
-    boolean withTestNet;
-
-    @Option(names = "--real-data", description = "Run the data layers as they are (their sources must exist), so that "
-            + "prefetch buffers are measured rather than modelled.")
-    boolean realData;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
-            description = "Longest a child may run, e.g. 90s, 10m. Default: ${DEFAULT-VALUE}.")
-    String timeout;
-
-    @Option(names = "--memory-limit", paramLabel = "SIZE",
-            description = "Run each child in a memory cgroup of this size (e.g. the target machine's RAM): a point that "
-                    + "would not fit there is killed like it would be there. Needs a writable cgroup hierarchy.")
-    String memoryLimit;
-
-    @Option(names = "--caffe-log", description = "Show Caffe's own log (glog) on stderr.")
-    boolean caffeLog;
-
-    @Option(names = "--isolate-points", description = "One child JVM per point (slower: each starts Java and Caffe anew). "
-            + "By default one child runs every point, each on a fresh thread with a fresh malloc arena.")
-    boolean isolatePoints;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        for (int p : points) {
-            if (p < 1) {
-                throw new CliException(ExitCodes.USAGE, "--points " + p + ": every point must be at least 1");
-            }
+        probe.validate();
+        MetricsRun metrics = new MetricsRun(metricsOptions, "probe");
+        Integer code = null;
+        try {
+            ProbeReport report = run(net, probe, metrics.wanted() ? metrics.meters() : null, metrics.perLayer(), line -> {
+                spec.commandLine().getErr().println("caffemem probe: " + line);
+                spec.commandLine().getErr().flush();
+            });
+            spec.commandLine().getOut().print(new ProbeRenderer(output.bytes).render(report, output.format));
+            spec.commandLine().getOut().flush();
+            code = ExitCodes.OK;
+        } finally {
+            code = metrics.finish(code, spec.commandLine().getErr());
         }
-        if (points.stream().distinct().count() < 2) {
-            throw new CliException(ExitCodes.USAGE, "--points needs at least two different batches");
-        }
-        Duration limit = duration(timeout);
-        Long memory = null;
-        if (memoryLimit != null) {
-            try {
-                memory = Units.parse(memoryLimit);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(ExitCodes.USAGE, "--memory-limit: " + e.getMessage());
-            }
-        }
+        return code;
+    }
+
+    /**
+     * Runs a probe of the net (the bundled example when no NET and no --solver) and, when asked,
+     * records its metrics while the net's files are still there. Shared with {@code serve}.
+     *
+     * @param meters where to record the metrics, or null
+     */
+    static ProbeReport run(NetOptions net, ProbeOptions probe, CaffememMeters meters, boolean perLayer,
+                           Consumer<String> progress) {
         Path bundled = null;
         try {
             if (net.net == null && net.solver == null) {
@@ -108,11 +93,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             EstimateRequest request = NetLoader.request(net, Mode.CPU);
             var solverParam = NetLoader.load(net).solverParam();
-            Probe.Settings settings = new Probe.Settings(points, verify, withTestNet, realData, limit, caffeLog, memory,
-                    isolatePoints, line -> {
-                        spec.commandLine().getErr().println("caffemem probe: " + line);
-                        spec.commandLine().getErr().flush();
-                    });
+            Probe.Settings settings = probe.settings(progress);
             ProbeReport report;
             try {
                 report = new Probe(request, solverParam, settings).run();
@@ -121,11 +102,14 @@ public final class ProbeCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage());
             }
-            spec.commandLine().getOut().print(new ProbeRenderer(output.bytes).render(report, output.format));
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
+            if (meters != null) {
+                Long limit = probe.memoryLimitBytes();
+                meters.recordProbe(report, request, limit != null ? limit : Machine.availableBytes(), perLayer);
+            }
+            return report;
         } finally {
             if (bundled != null) {
+                net.solver = null;
                 deleteQuietly(bundled);
             }
         }
@@ -142,6 +126,10 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     static Duration duration(String text) {
+        return duration("--timeout", text);
+    }
+
+    static Duration duration(String option, String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         try {
             if (t.endsWith("ms")) {
@@ -155,7 +143,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 default -> throw new NumberFormatException();
             };
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new CliException(ExitCodes.USAGE, "--timeout " + text + ": expected a duration like 90s, 10m or 1h");
+            throw new CliException(ExitCodes.USAGE, option + " " + text + ": expected a duration like 90s, 10m or 1h");
         }
     }
 

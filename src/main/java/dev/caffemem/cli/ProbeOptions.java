@@ -1,0 +1,93 @@
+package dev.caffemem.cli;
+
+import dev.caffemem.probe.Probe;
+import dev.caffemem.report.Units;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/** How to probe: the points, the checks, and the child's limits. Shared by probe and serve. */
+public final class ProbeOptions {
+
+    @Option(names = "--points", paramLabel = "B1,B2,...", split = ",", defaultValue = "1,2,4",
+            description = "Small batches to run (at least two). Default: ${DEFAULT-VALUE}.")
+    List<Integer> points;
+
+    @Option(names = "--verify", description = "Also run the target batch for real, if it fits, and report the extrapolation's error.")
+    boolean verify;
+
+    @Option(names = "--with-test-net", description = "Build and run the solver's test nets too (they cost memory in training).")
+    boolean withTestNet;
+
+    @Option(names = "--real-data", description = "Run the data layers as they are (their sources must exist), so that "
+            + "prefetch buffers are measured rather than modelled.")
+    boolean realData;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "Longest a child may run, e.g. 90s, 10m. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE",
+            description = "Run each child in a memory cgroup of this size (e.g. the target machine's RAM): a point that "
+                    + "would not fit there is killed like it would be there. Needs a writable cgroup hierarchy.")
+    String memoryLimit;
+
+    @Option(names = "--caffe-log", description = "Show Caffe's own log (glog) on stderr.")
+    boolean caffeLog;
+
+    @Option(names = "--isolate-points", description = "One child JVM per point (slower: each starts Java and Caffe anew). "
+            + "By default one child runs every point, each on a fresh thread with a fresh malloc arena.")
+    boolean isolatePoints;
+
+    /** The same options with other points (an agent's request). */
+    ProbeOptions withPoints(List<Integer> other) {
+        ProbeOptions o = new ProbeOptions();
+        o.points = new ArrayList<>(other);
+        o.verify = verify;
+        o.withTestNet = withTestNet;
+        o.realData = realData;
+        o.timeout = timeout;
+        o.memoryLimit = memoryLimit;
+        o.caffeLog = caffeLog;
+        o.isolatePoints = isolatePoints;
+        return o;
+    }
+
+    ProbeOptions withVerify(boolean v) {
+        ProbeOptions o = withPoints(points);
+        o.verify = v;
+        return o;
+    }
+
+    /** --memory-limit in bytes, or null. */
+    Long memoryLimitBytes() {
+        if (memoryLimit == null) {
+            return null;
+        }
+        try {
+            return Units.parse(memoryLimit);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--memory-limit: " + e.getMessage());
+        }
+    }
+
+    /** Checks every option, so that a mistake is a usage error before anything runs. */
+    void validate() {
+        for (int p : points) {
+            if (p < 1) {
+                throw new CliException(ExitCodes.USAGE, "--points " + p + ": every point must be at least 1");
+            }
+        }
+        if (points.stream().distinct().count() < 2) {
+            throw new CliException(ExitCodes.USAGE, "--points needs at least two different batches");
+        }
+        ProbeCommand.duration(timeout);
+        memoryLimitBytes();
+    }
+
+    Probe.Settings settings(Consumer<String> progress) {
+        return new Probe.Settings(points, verify, withTestNet, realData, ProbeCommand.duration(timeout), caffeLog,
+                memoryLimitBytes(), isolatePoints, progress);
+    }
+}

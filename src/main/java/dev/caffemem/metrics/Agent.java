@@ -1,0 +1,295 @@
+package dev.caffemem.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * {@code caffemem serve}'s agent: an HTTP server (the JDK's own) that exposes caffemem's metrics and
+ * the JVM's for scraping, and runs the configured net on request and on a schedule.
+ *
+ * <pre>
+ * GET  /metrics   the Prometheus text format (0.0.4)
+ * GET  /healthz   "ok"
+ * POST /estimate  estimate the configured net now; answers the JSON report
+ * POST /probe     probe the configured net now; answers the JSON report
+ * </pre>
+ *
+ * Query parameters of a POST (e.g. {@code batch}, {@code points}, {@code verify}) go to the {@link Job},
+ * which refuses those it does not know (400). One run at a time: a POST while another runs gets 409,
+ * and a scheduled run that finds one running is skipped. {@link #close} stops accepting requests,
+ * cancels the schedule, interrupts a run in progress (a probe child is killed) and waits for it.
+ */
+public final class Agent implements AutoCloseable {
+    private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
+    /** Runs the configured net once and records its metrics. */
+    public interface Job {
+        /**
+         * @param what   "estimate" or "probe"
+         * @param params the request's query parameters (empty for a scheduled run)
+         * @return the JSON report
+         * @throws IllegalArgumentException for parameters the job does not accept (answered with 400)
+         */
+        String run(String what, Map<String, String> params, CaffememMeters meters);
+    }
+
+    /**
+     * @param schedule how often to run {@code scheduled} (the first run at start), or null for requests only
+     */
+    public record Config(InetSocketAddress address, Duration schedule, String scheduled) {
+    }
+
+    private final Config config;
+    private final Job job;
+    private final CaffememMeters meters;
+    private final Consumer<String> log;
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile Thread runner;
+    private volatile boolean stopping;
+    private HttpServer server;
+    private ExecutorService handlers;
+    private ScheduledExecutorService scheduler;
+    private JvmGcMetrics gc;
+
+    public Agent(Config config, Job job, CaffememMeters meters, Consumer<String> log) {
+        this.config = config;
+        this.job = job;
+        this.meters = meters;
+        this.log = log;
+    }
+
+    /** Binds the port and starts serving; returns the address bound (port 0 picks a free one). */
+    public InetSocketAddress start() throws IOException {
+        var registry = meters.registry();
+        new JvmMemoryMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        server = HttpServer.create(config.address(), 16);
+        handlers = Executors.newFixedThreadPool(4, daemon("caffemem-http"));
+        server.setExecutor(handlers);
+        server.createContext("/", this::handle);
+        server.start();
+        if (config.schedule() != null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(daemon("caffemem-schedule"));
+            scheduler.scheduleWithFixedDelay(this::scheduledRun, 0, config.schedule().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return server.getAddress();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            switch (path) {
+                case "/metrics" -> {
+                    if (allowed(ex, "GET")) {
+                        reply(ex, 200, TEXT_FORMAT, meters.scrape());
+                    }
+                }
+                case "/healthz" -> {
+                    if (allowed(ex, "GET")) {
+                        reply(ex, 200, "text/plain; charset=utf-8", "ok\n");
+                    }
+                }
+                case "/estimate", "/probe" -> {
+                    if (allowed(ex, "POST")) {
+                        requested(ex, path.substring(1));
+                    }
+                }
+                default -> reply(ex, 404, "text/plain; charset=utf-8",
+                        "caffemem: no such endpoint: " + path + " (GET /metrics, GET /healthz, POST /estimate, POST /probe)\n");
+            }
+        } catch (RuntimeException e) {
+            log.accept("request failed: " + e);
+        }
+    }
+
+    private static boolean allowed(HttpExchange ex, String method) throws IOException {
+        String m = ex.getRequestMethod();
+        if (m.equals(method) || method.equals("GET") && m.equals("HEAD")) {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", method.equals("GET") ? "GET, HEAD" : method);
+        reply(ex, 405, "text/plain; charset=utf-8", "caffemem: use " + method + "\n");
+        return false;
+    }
+
+    private void requested(HttpExchange ex, String what) throws IOException {
+        Map<String, String> params;
+        try {
+            params = query(ex.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            reply(ex, 400, "text/plain; charset=utf-8", "caffemem: " + e.getMessage() + "\n");
+            return;
+        }
+        if (!running.tryLock()) {
+            reply(ex, 409, "text/plain; charset=utf-8", "caffemem: a run is in progress; try again when it ends\n");
+            return;
+        }
+        try {
+            String json = runLocked(what, params, "request");
+            reply(ex, 200, "application/json", json);
+        } catch (IllegalArgumentException e) {
+            reply(ex, 400, "text/plain; charset=utf-8", "caffemem: " + oneLine(e.getMessage()) + "\n");
+        } catch (RuntimeException e) {
+            reply(ex, 500, "text/plain; charset=utf-8", "caffemem: " + oneLine(String.valueOf(e.getMessage())) + "\n");
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private void scheduledRun() {
+        if (!running.tryLock()) {
+            log.accept("scheduled " + config.scheduled() + " skipped: a run is in progress");
+            return;
+        }
+        try {
+            runLocked(config.scheduled(), Map.of(), "schedule");
+        } catch (RuntimeException e) {
+            // counted and logged in runLocked; the schedule goes on
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Runs the job with the lock held, counting and logging the outcome. */
+    private String runLocked(String what, Map<String, String> params, String trigger) {
+        runner = Thread.currentThread();
+        if (stopping) {
+            runner = null;
+            throw new IllegalStateException("the agent is stopping");
+        }
+        long start = System.nanoTime();
+        log.accept(what + " (" + trigger + (params.isEmpty() ? "" : " " + params) + ") started");
+        try {
+            String json = job.run(what, params, meters);
+            meters.succeeded(what);
+            count(what, "success");
+            log.accept(String.format(java.util.Locale.ROOT, "%s done in %.1f s", what, (System.nanoTime() - start) / 1e9));
+            return json;
+        } catch (IllegalArgumentException e) {
+            log.accept(what + " refused: " + oneLine(e.getMessage()));
+            throw e;
+        } catch (RuntimeException e) {
+            meters.failed(what);
+            count(what, "failure");
+            log.accept(what + " failed: " + oneLine(String.valueOf(e.getMessage())));
+            throw e;
+        } finally {
+            runner = null;
+            Thread.interrupted(); // an interrupt aimed at this run must not hit the thread's next task
+        }
+    }
+
+    private void count(String what, String outcome) {
+        Counter.builder("caffemem.runs").description("Runs of the agent, by command and outcome")
+                .tags("command", what, "outcome", outcome).register(meters.registry()).increment();
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (out.put(key, value) != null) {
+                throw new IllegalArgumentException("query parameter " + key + " given twice");
+            }
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        return s.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length == 0 ? -1 : bytes.length);
+        if (!head && bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Stops: no new runs, the schedule cancelled, a run in progress interrupted (a probe child is
+     * killed); requests in flight get up to two seconds to be answered, then the port is closed and
+     * this waits for the run to end.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        Thread t = runner;
+        if (t != null) {
+            log.accept("interrupting the run in progress");
+            t.interrupt();
+        }
+        if (server != null) {
+            server.stop(2);
+        }
+        try {
+            if (running.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                running.unlock();
+            } else {
+                log.accept("the run in progress did not end within " + STOP_WAIT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (handlers != null) {
+            handlers.shutdownNow();
+        }
+        if (gc != null) {
+            gc.close();
+        }
+    }
+}
