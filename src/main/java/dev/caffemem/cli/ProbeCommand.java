@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 /** {@code caffemem probe}: the real Caffe at small batches, isolated, extrapolated to the target batch. */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs the net in the real Caffe (CPU, through JavaCPP) at a few small batches, each in a child JVM so "
-                    + "that nothing Caffe does can take this process down; measures what it really allocated (blob "
+            "Runs the net in the real Caffe (through JavaCPP; on the CPU, or with --device gpu:N on a GPU) at a "
+                    + "few small batches, each in a child JVM so that nothing Caffe does can take this process down; measures what it really allocated (blob "
                     + "by blob, glibc's allocator count, resident memory, time per phase); fits fixed + per-sample "
                     + "bytes; and extrapolates to the target batch, next to the analytical estimate of the same run.",
             "",
@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             "  caffemem probe --solver solver.prototxt --batch 256 --points 1,2,4,8 --verify",
             "  caffemem probe deploy.prototxt --phase TEST --batch 64 --memory-limit 8GiB --format json"},
         footer = {"", "Exit codes: 0 ok; 2 usage; 3 bad input; 10 Caffe aborted; 11 a child was killed (out of memory);",
-            "12 a child timed out; 13 a child failed otherwise; 14 the report is out but pushing metrics failed."})
+            "12 a child timed out; 13 a child failed otherwise; 14 the report is out but pushing metrics failed;",
+            "15 --device gpu:N and no usable GPU (no driver, no CUDA libraries, no such GPU, or a CPU-only jar)."})
 public final class ProbeCommand implements Callable<Integer> {
 
     @Mixin
@@ -91,12 +92,18 @@ public final class ProbeCommand implements Callable<Integer> {
                 bundled = extractSeedExample();
                 net.solver = bundled.resolve("solver.prototxt");
             }
-            EstimateRequest request = NetLoader.request(net, Mode.CPU);
+            dev.caffemem.model.GpuSettings gpu = probe.gpuSettings();
+            dev.caffemem.device.NativeConfig natives = gpu != null ? probe.natives() : null;
+            EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
             var solverParam = NetLoader.load(net).solverParam();
             Probe.Settings settings = probe.settings(progress);
             ProbeReport report;
             try {
-                report = new Probe(request, solverParam, settings).run();
+                Probe p = new Probe(request, solverParam, settings);
+                if (gpu != null) {
+                    p.onGpu(natives, gpu);
+                }
+                report = p.run();
             } catch (ProbeException e) {
                 throw new CliException(exitCode(e.kind()), e.getMessage());
             } catch (IllegalStateException e) {

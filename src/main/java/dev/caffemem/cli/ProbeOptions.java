@@ -36,6 +36,9 @@ public final class ProbeOptions {
     @Option(names = "--caffe-log", description = "Show Caffe's own log (glog) on stderr.")
     boolean caffeLog;
 
+    @picocli.CommandLine.Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
+
     @Option(names = "--isolate-points", description = "One child JVM per point (slower: each starts Java and Caffe anew). "
             + "By default one child runs every point, each on a fresh thread with a fresh malloc arena.")
     boolean isolatePoints;
@@ -51,6 +54,7 @@ public final class ProbeOptions {
         o.memoryLimit = memoryLimit;
         o.caffeLog = caffeLog;
         o.isolatePoints = isolatePoints;
+        o.deviceOptions = deviceOptions.copy();
         return o;
     }
 
@@ -84,6 +88,30 @@ public final class ProbeOptions {
         }
         ProbeCommand.duration(timeout);
         memoryLimitBytes();
+        deviceOptions.device();
+    }
+
+    /**
+     * The GPU's settings for the estimates next to the measurements: the profile's, or, without one, every
+     * overhead assumed and no capacity to skip points by (the GPU itself will say what does not fit).
+     */
+    dev.caffemem.model.GpuSettings gpuSettings() {
+        if (!deviceOptions.gpu()) {
+            return null;
+        }
+        if (deviceOptions.profile == null) {
+            return dev.caffemem.model.GpuSettings.assumedFor(deviceOptions.device() + " (no profile)", Long.MAX_VALUE / 4);
+        }
+        return deviceOptions.gpuSettings(null, 1);
+    }
+
+    /** The probe child's natives for the device; a GPU this jar cannot drive is an error before anything runs. */
+    dev.caffemem.device.NativeConfig natives() {
+        try {
+            return dev.caffemem.device.NativeConfig.forDevice(deviceOptions.device().toString());
+        } catch (dev.caffemem.device.NativeConfigException e) {
+            throw new CliException(ExitCodes.NO_GPU, e.getMessage());
+        }
     }
 
     Probe.Settings settings(Consumer<String> progress) {

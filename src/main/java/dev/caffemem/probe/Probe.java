@@ -276,6 +276,9 @@ public final class Probe {
             try {
                 return runner.run(job, quiet ? 5500 : 0, work);
             } catch (ProbeException e) {
+                if (e.kind() == ProbeException.Kind.NO_GPU) {
+                    throw e; // the child's setup, not a point
+                }
                 int done = runner.completed().size();
                 String which = done < runs.size() ? label(first + done, points, runs.get(done).batch()) + ": " : "";
                 throw new ProbeException(e.kind(), which + e.getMessage());

@@ -9,11 +9,12 @@ import java.util.List;
  * @param quietUptimeMillis wait until the child JVM has been up this long before the first baseline,
  *                          so the JVM's own delayed start-up frees do not land inside a measurement
  * @param gpu               the GPU to run on (Caffe's GPU mode, device memory measured), or null for the CPU
+ * @param calibrate         measure the GPU's overheads (a {@link Calibration} in {@code output}) instead of points
  */
-public record ProbeJob(List<Point> points, long quietUptimeMillis, String output, Integer gpu) {
+public record ProbeJob(List<Point> points, long quietUptimeMillis, String output, Integer gpu, boolean calibrate) {
 
     public ProbeJob(List<Point> points, long quietUptimeMillis, String output) {
-        this(points, quietUptimeMillis, output, null);
+        this(points, quietUptimeMillis, output, null, false);
     }
 
     /**

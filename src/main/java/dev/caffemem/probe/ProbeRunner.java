@@ -106,7 +106,7 @@ public final class ProbeRunner {
         Path jobFile = work.resolve("job.json");
         Path out = work.resolve("results.jsonl");
         try {
-            JSON.writeValue(jobFile.toFile(), new ProbeJob(points, quietUptimeMillis, out.toString(), gpuIndex()));
+            JSON.writeValue(jobFile.toFile(), new ProbeJob(points, quietUptimeMillis, out.toString(), gpuIndex(), false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -118,6 +118,26 @@ public final class ProbeRunner {
             if (cage != null) {
                 cage.close();
             }
+        }
+    }
+
+    /**
+     * Measures the GPU's overheads in a child (see {@link CalibrationWorker}); needs {@link #natives} for a GPU.
+     *
+     * @param work a private directory for the job and result files; the caller removes it
+     */
+    public Calibration calibrate(Path work) {
+        if (gpuIndex() == null) {
+            throw new IllegalStateException("calibration needs a GPU device");
+        }
+        Path jobFile = work.resolve("job.json");
+        Path out = work.resolve("calibration.json");
+        try {
+            JSON.writeValue(jobFile.toFile(), new ProbeJob(List.of(), 0, out.toString(), gpuIndex(), true));
+            runChild(command(jobFile), List.of(), out);
+            return JSON.readValue(out.toFile(), Calibration.class);
+        } catch (IOException e) {
+            throw new ProbeException(ProbeException.Kind.FAILED, "the calibration child wrote no result: " + e.getMessage());
         }
     }
 

@@ -65,6 +65,19 @@ public final class ProbeWorker {
             } catch (GpuUnavailableException e) {
                 noGpu(e.getMessage());
             }
+            if (job.calibrate()) {
+                silenceGlogUnlessAsked();
+                try {
+                    Calibration c = CalibrationWorker.run(gpu, Path.of(job.output()).getParent());
+                    JSON.writeValue(Path.of(job.output()).toFile(), c);
+                } catch (GpuUnavailableException e) {
+                    noGpu(e.getMessage());
+                } catch (UnsatisfiedLinkError e) {
+                    noGpu("the CUDA libraries (cuBLAS, cuRAND, cuDNN 8) or Caffe's GPU build could not be loaded: "
+                            + e.getMessage());
+                }
+                return;
+            }
         }
         silenceGlogUnlessAsked();
         try {

@@ -1,0 +1,44 @@
+package dev.caffemem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * probe --device gpu:N on a machine without an NVIDIA driver. The test class path carries Caffe's GPU
+ * natives and the CUDA JNI libraries (test scope), so the parent's checks pass and a real child starts
+ * with the GPU build: it must end in one sentence and exit 15, with nothing left behind.
+ */
+class ProbeGpuCommandTest {
+
+    @Test
+    void noDriverEndsInOneSentenceWithExit15() throws Exception {
+        assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA driver");
+        long before = tempDirs();
+        CliRun r = CliRun.of("probe", "--device", "gpu:0", "--points", "1,2", "--timeout", "2m");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_GPU);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("caffemem: no usable GPU: NVML (libnvidia-ml.so.1, installed with the "
+                + "NVIDIA driver) could not be loaded");
+        assertThat(r.err()).doesNotContain("UnsatisfiedLinkError\n").doesNotContain("\tat ");
+        assertThat(tempDirs()).isEqualTo(before);
+    }
+
+    @Test
+    void gpuOptionsAreCheckedBeforeAnyChildStarts() {
+        CliRun unknown = CliRun.of("probe", "--device", "gpu:0", "--profile", "v100");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("did you mean v100-16gb or v100-32gb");
+        CliRun contradiction = CliRun.of("probe", "--device", "cpu", "--profile", "t4-16gb");
+        assertThat(contradiction.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    private static long tempDirs() throws Exception {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("caffemem-")).count();
+        }
+    }
+}
