@@ -73,11 +73,25 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        MetricsRun metrics = new MetricsRun(metricsOptions, "calibrate");
+        Integer code = null;
+        try {
+            code = calibrate(metrics);
+        } finally {
+            code = metrics.finish(code, spec.commandLine().getErr());
+        }
+        return code;
+    }
+
+    private int calibrate(MetricsRun metrics) {
         Device d;
         try {
             d = Device.parse(device);
@@ -120,6 +134,9 @@ public final class CalibrateCommand implements Callable<Integer> {
             } catch (DeviceProfileException e) {
                 throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
             }
+        }
+        if (metrics.wanted()) {
+            metrics.meters().recordCalibration(c, calibrated.name());
         }
         spec.commandLine().getOut().print(render(c, calibrated, output.format, output.bytes));
         spec.commandLine().getOut().flush();

@@ -82,6 +82,11 @@ public final class CaffememMeters {
         }
     }
 
+    /** A calibration's measured overheads. */
+    public void recordCalibration(dev.caffemem.probe.Calibration c, String profile) {
+        publish("calibrate", Series.ofCalibration(c, profile));
+    }
+
     /** Replaces the rows of {@code command}'s previous run with {@code series}. */
     public synchronized void publish(String command, Series series) {
         latest.put(command, series);

@@ -42,7 +42,12 @@ public enum Metric {
     MEMORY_AVAILABLE("caffemem.memory.available", "bytes",
             "The memory caffemem_max_batch is computed for: --memory (estimate), --memory-limit (probe), "
                     + "else what this machine has available",
-            "command", "net", "phase", "device");
+            "command", "net", "phase", "device"),
+    GPU_OVERHEAD("caffemem.gpu.overhead", "bytes",
+            "What caffemem calibrate measured on a GPU, by kind: context (CUDA context with the libraries' modules), "
+                    + "cublas_handle, curand_generator, cudnn_handle, allocation_step, conv_workspace (the largest), "
+                    + "usable (device memory CUDA reports)",
+            "command", "gpu", "profile", "kind");
 
     private final String meterName;
     private final String unit;

@@ -56,6 +56,22 @@ public final class Series {
         rows.computeIfAbsent(m, k -> new ArrayList<>()).add(m.row(tags, value));
     }
 
+    /** {@code caffemem calibrate}: the overheads measured on one GPU, for the profile they went into. */
+    public static Series ofCalibration(dev.caffemem.probe.Calibration c, String profile) {
+        Series s = new Series();
+        Tags at = Tags.of("command", "calibrate", "gpu", c.name(), "profile", profile);
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "context"), c.contextBytes());
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "cublas_handle"), c.cublasHandleBytes());
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "curand_generator"), c.curandGeneratorBytes());
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "cudnn_handle"), c.cudnnHandleBytes());
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "allocation_step"), c.allocationGranularityBytes());
+        if (c.largestConvWorkspace() != null) {
+            s.add(Metric.GPU_OVERHEAD, at.and("kind", "conv_workspace"), c.largestConvWorkspace());
+        }
+        s.add(Metric.GPU_OVERHEAD, at.and("kind", "usable"), c.usableBytes());
+        return s;
+    }
+
     /** {@code caffemem estimate}: the bill and its fixed and per-sample parts by component. */
     public static Series ofEstimate(Estimate e, boolean perLayer) {
         Series s = new Series();
