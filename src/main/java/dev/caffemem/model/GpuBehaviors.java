@@ -22,7 +22,7 @@ final class GpuBehaviors {
         return switch (type) {
             case "Convolution" -> cudnn ? new CudnnConv(gpu) : new CaffeGpuConv(cpu);
             case "Pooling" -> cudnn ? new CudnnSimple(cpu, true) : cpu;
-            case "LRN" -> cudnn ? (within(layer) ? new CudnnLcn() : new CudnnSimple(cpu, false)) : cpu;
+            case "LRN" -> cudnn ? new CudnnSimple(cpu, false) : cpu;
             case "Softmax" -> cudnn ? new CudnnSimple(cpu, true) : cpu;
             case "Dropout" -> new GpuDropout(cpu);
             case "SoftmaxWithLoss", "SigmoidCrossEntropyLoss", "EuclideanLoss", "ContrastiveLoss", "Reduction" ->
@@ -31,6 +31,30 @@ final class GpuBehaviors {
             case "InnerProduct", "Embed", "Bias", "Scale", "BatchNorm", "MVN", "PReLU" -> new DeviceMultipliers(cpu, type);
             default -> cpu;
         };
+    }
+
+    /** A GPU behaviour that starts from the layer's CPU one: setup, forward and backward delegate unless overridden. */
+    private abstract static class OnTopOfCpu implements LayerBehavior {
+        final LayerBehavior cpu;
+
+        OnTopOfCpu(LayerBehavior cpu) {
+            this.cpu = cpu;
+        }
+
+        @Override
+        public void setUp(LayerRun r) {
+            cpu.setUp(r);
+        }
+
+        @Override
+        public void forward(LayerRun r) {
+            cpu.forward(r);
+        }
+
+        @Override
+        public void backward(LayerRun r) {
+            cpu.backward(r);
+        }
     }
 
     private static boolean within(NetGraph.Layer layer) {
@@ -97,16 +121,9 @@ final class GpuBehaviors {
     }
 
     /** Caffe's convolution on the GPU: as on the CPU, but the bottom's data and diff only when a gradient is asked for. */
-    private static final class CaffeGpuConv implements LayerBehavior {
-        private final LayerBehavior cpu;
-
+    private static final class CaffeGpuConv extends OnTopOfCpu {
         CaffeGpuConv(LayerBehavior cpu) {
-            this.cpu = cpu;
-        }
-
-        @Override
-        public void setUp(LayerRun r) {
-            cpu.setUp(r);
+            super(cpu);
         }
 
         @Override
@@ -140,15 +157,15 @@ final class GpuBehaviors {
     }
 
     /**
-     * cuDNN pooling (AVE) and softmax: the CPU behaviour's forward, no internal buffers (cuDNN softmax
-     * never touches scale_), and a backward only when propagate_down (or always, for cuDNN LRN).
+     * cuDNN pooling (AVE), softmax and LRN/LCN: no internal buffers of Caffe's own (cuDNN softmax never
+     * touches scale_; LCN has two device temporaries), and a backward only when propagate_down (or
+     * always, for cuDNN LRN and LCN).
      */
-    private static final class CudnnSimple implements LayerBehavior {
-        private final LayerBehavior cpu;
+    private static final class CudnnSimple extends OnTopOfCpu {
         private final boolean backwardOnlyIfAsked;
 
         CudnnSimple(LayerBehavior cpu, boolean backwardOnlyIfAsked) {
-            this.cpu = cpu;
+            super(cpu);
             this.backwardOnlyIfAsked = backwardOnlyIfAsked;
         }
 
@@ -159,6 +176,14 @@ final class GpuBehaviors {
             }
             if (r.layer().type().equals("Pooling") && r.params("pooling_param").getEnum("pool").equals("STOCHASTIC")) {
                 throw r.fatal("cuDNN pooling has no STOCHASTIC method (Caffe aborts: \"Unknown pooling method\"); set engine: CAFFE");
+            }
+            if (r.layer().type().equals("LRN") && within(r.layer())) {
+                // cuDNN LCN: two raw N x C x H x W device temporaries from setup
+                long count = r.bottom(0).count();
+                r.onDevice(() -> {
+                    r.detached("lcn_temp1", count, Component.LAYER_BUFFERS, true);
+                    r.detached("lcn_temp2", count, Component.LAYER_BUFFERS, true);
+                });
             }
         }
 
@@ -177,36 +202,10 @@ final class GpuBehaviors {
         }
     }
 
-    /** cuDNN LCN (LRN within channel): two raw N x C x H x W device temporaries from setup; backward always. */
-    private static final class CudnnLcn implements LayerBehavior {
-        @Override
-        public void setUp(LayerRun r) {
-            long count = r.bottom(0).count();
-            r.onDevice(() -> {
-                r.detached("lcn_temp1", count, Component.LAYER_BUFFERS, true);
-                r.detached("lcn_temp2", count, Component.LAYER_BUFFERS, true);
-            });
-        }
-
-        @Override
-        public void forward(LayerRun r) {
-            r.bottom(0).touchData();
-            r.top(0).touchData();
-        }
-
-        @Override
-        public void backward(LayerRun r) {
-            r.top(0).touchDiff();
-            r.bottom(0).touchDiff();
-        }
-    }
-
     /** Dropout on the GPU takes its mask only in TRAIN. */
-    private static final class GpuDropout implements LayerBehavior {
-        private final LayerBehavior cpu;
-
+    private static final class GpuDropout extends OnTopOfCpu {
         GpuDropout(LayerBehavior cpu) {
-            this.cpu = cpu;
+            super(cpu);
         }
 
         @Override
@@ -218,29 +217,18 @@ final class GpuBehaviors {
                 r.top(0).touchData();
             }
         }
-
-        @Override
-        public void backward(LayerRun r) {
-            cpu.backward(r);
-        }
     }
 
     /**
      * Loss layers whose GPU code writes the scalar top on the host and reads its diff there, and uses
      * bottom diffs as scratch in Forward (SoftmaxWithLoss: the scores'; SigmoidCrossEntropyLoss: both).
      */
-    private static final class HostTopLoss implements LayerBehavior {
-        private final LayerBehavior cpu;
+    private static final class HostTopLoss extends OnTopOfCpu {
         private final String type;
 
         HostTopLoss(LayerBehavior cpu, String type) {
-            this.cpu = cpu;
+            super(cpu);
             this.type = type;
-        }
-
-        @Override
-        public void setUp(LayerRun r) {
-            cpu.setUp(r);
         }
 
         @Override
@@ -277,11 +265,9 @@ final class GpuBehaviors {
     }
 
     /** Prefetching data layers: every batch on the host (pinned) and on the device, from setup; tops borrow the device copy. */
-    private static final class DevicePrefetch implements LayerBehavior {
-        private final LayerBehavior cpu;
-
+    private static final class DevicePrefetch extends OnTopOfCpu {
         DevicePrefetch(LayerBehavior cpu) {
-            this.cpu = cpu;
+            super(cpu);
         }
 
         @Override
@@ -291,28 +277,17 @@ final class GpuBehaviors {
         }
 
         @Override
-        public void forward(LayerRun r) {
-            cpu.forward(r);
-        }
-
-        @Override
         public void backward(LayerRun r) {
         }
     }
 
     /** Layers whose GPU kernels read multipliers that setup wrote on the host, so those get device copies too. */
-    private static final class DeviceMultipliers implements LayerBehavior {
-        private final LayerBehavior cpu;
+    private static final class DeviceMultipliers extends OnTopOfCpu {
         private final String type;
 
         DeviceMultipliers(LayerBehavior cpu, String type) {
-            this.cpu = cpu;
+            super(cpu);
             this.type = type;
-        }
-
-        @Override
-        public void setUp(LayerRun r) {
-            cpu.setUp(r);
         }
 
         @Override

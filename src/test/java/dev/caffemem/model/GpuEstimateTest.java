@@ -152,6 +152,19 @@ class GpuEstimateTest {
     }
 
     @Test
+    void cudnnLcnHasTwoDeviceTemporariesAndCaffeLrnItsScale() {
+        String lcn = DATA + conv("") + "layer { name: 'norm' type: 'LRN' bottom: 'c' top: 'n' lrn_param {"
+                + " norm_region: WITHIN_CHANNEL } }\n" + HEAD.replace("bottom: 'c'", "bottom: 'n'");
+        long temps = 2 * 4 * 8 * 10 * 10 * 4L;
+        assertThat(estimate(lcn, Phase.TRAIN, GPU, null).layers().get(2).bytes(Component.LAYER_BUFFERS))
+                .isEqualTo(temps);
+        // engine: CAFFE keeps Caffe's own LRN, whose buffers are not cuDNN's temporaries
+        String caffe = lcn.replace("norm_region: WITHIN_CHANNEL", "norm_region: WITHIN_CHANNEL engine: CAFFE");
+        assertThat(estimate(caffe, Phase.TRAIN, GPU, null).layers().get(2).bytes(Component.LAYER_BUFFERS))
+                .isNotEqualTo(temps);
+    }
+
+    @Test
     void cpuOnlyLayersKeepTheirBlobsOnTheHost() {
         String net = DATA + conv("") + HEAD
                 + "layer { name: 'acc' type: 'Accuracy' bottom: 'ip' bottom: 'y' top: 'acc' include { phase: TEST } }\n";
