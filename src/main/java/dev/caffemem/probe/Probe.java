@@ -327,7 +327,7 @@ public final class Probe {
                 verified == null ? null : verified.allocatorBytes() - verified.blobBytes(), other.fit()));
         rows.add(total);
         if (onGpu()) {
-            gpuRows(estimate, points, verified, largest, target, rows, notes);
+            DeviceRows.add(gpu, estimate, points, verified, largest, target, rows, notes);
         }
         ProbeReport.Fit blobFit = fit(points, PointResult::blobBytes, largest).fit();
         ProbeReport.Fit rssFit = fit(points, PointResult::rssBytes, largest).fit();
@@ -335,59 +335,16 @@ public final class Probe {
                 total.fit(), blobFit, rssFit, verified, notes, elapsed());
     }
 
-    private record Fitted(LinearFit line, ProbeReport.Fit fit) {
+    record Fitted(LinearFit line, ProbeReport.Fit fit) {
     }
 
-    /**
-     * On a GPU the bill that must fit is device memory, so device rows come last (the report's total):
-     * the context (what the process held before the point's nets: CUDA context, modules, the calling
-     * thread's cuBLAS and cuRAND), the blobs the census finds on the device, and the rest of the device
-     * growth (layer buffers, prefetch batches, cuDNN workspaces and handles, prefetch threads' handles,
-     * rounding). cuDNN picks each workspace per shape, so the rest is fitted on its own line and its
-     * residual is shown. The glibc rows cover pageable host memory only: pinned buffers are cudaMallocHost's.
-     */
-    private void gpuRows(Estimate estimate, List<PointResult> points, PointResult verified, int largest, int target,
-                         List<ProbeReport.Comparison> rows, List<String> notes) {
-        dev.caffemem.model.GpuBill bill = estimate.gpu();
-        long contextEstimate = gpu.contextBytes() + gpu.cublasHandleBytes() + gpu.curandGeneratorBytes();
-        long blobEstimate = estimate.buffers().stream()
-                .filter(b -> b.touchedOn(dev.caffemem.model.Side.DEVICE) && censused(b.key()))
-                .mapToLong(dev.caffemem.model.Buffer::bytes).sum();
-        ProbeReport.Comparison context = row("cudaContext", contextEstimate, points, p -> p.gpu().contextBytes(),
-                verified, largest, target, notes);
-        ProbeReport.Comparison blobs = row("deviceBlobs", blobEstimate, points, PointResult::deviceBlobBytes, verified,
-                largest, target, notes);
-        ProbeReport.Comparison rest = row("deviceOther", bill.deviceBytes() - contextEstimate - blobEstimate, points,
-                p -> p.gpu().deviceBytes() - p.deviceBlobBytes(), verified, largest, target, notes);
-        Fitted whole = fit(points, p -> p.gpu().contextBytes() + p.gpu().deviceBytes(), largest);
-        rows.add(context);
-        rows.add(blobs);
-        rows.add(rest);
-        rows.add(new ProbeReport.Comparison("device", bill.deviceBytes(),
-                context.extrapolated() + blobs.extrapolated() + rest.extrapolated(),
-                verified == null ? null : verified.gpu().contextBytes() + verified.gpu().deviceBytes(), whole.fit()));
-        StringBuilder perPoint = new StringBuilder();
-        for (PointResult p : points) {
-            perPoint.append(perPoint.length() == 0 ? "" : ", ").append("batch ").append(p.batch()).append(": ")
-                    .append(p.gpu().deviceBytes() - p.deviceBlobBytes());
-        }
-        notes.add("device bytes besides blobs per point (layer buffers, prefetch, cuDNN workspaces and handles; "
-                + "cuDNN chooses workspaces per shape, so this part need not be linear): " + perPoint);
-        notes.add("GPU " + points.get(0).gpu().name() + ", driver " + points.get(0).gpu().driver()
-                + "; host rows count pageable memory only (Caffe's host buffers are pinned in GPU mode)");
-    }
 
-    private static boolean censused(String key) {
-        return key.startsWith("blob/") || key.startsWith("param/") || key.startsWith("solver/history/")
-                || key.matches("test\\d+/(blob|param)/.*");
-    }
-
-    private static Fitted fit(List<PointResult> points, java.util.function.ToLongFunction<PointResult> value, int largest) {
+    static Fitted fit(List<PointResult> points, java.util.function.ToLongFunction<PointResult> value, int largest) {
         LinearFit line = LinearFit.of(points.stream().map(p -> new LinearFit.Point(p.batch(), value.applyAsLong(p))).toList());
         return new Fitted(line, ProbeReport.Fit.of(line, line.linear(LINEAR_TOLERANCE, LINEAR_FLOOR_BYTES, largest)));
     }
 
-    private static ProbeReport.Comparison row(String name, long estimated, List<PointResult> points,
+    static ProbeReport.Comparison row(String name, long estimated, List<PointResult> points,
                                               java.util.function.ToLongFunction<PointResult> value, PointResult verified,
                                               int largest, int target, List<String> notes) {
         Fitted f = fit(points, value, largest);
@@ -445,13 +402,17 @@ public final class Probe {
         long rounding = 0;
         for (dev.caffemem.model.Buffer b : e.buffers()) {
             String k = b.key();
-            boolean censused = k.startsWith("blob/") || k.startsWith("param/") || k.startsWith("solver/history/")
-                    || k.matches("test\\d+/(blob|param)/.*");
-            if (!censused && !k.endsWith("overhead")) {
+            if (!censused(k) && !k.endsWith("overhead")) {
                 rounding += dev.caffemem.model.Bookkeeping.chunk(b.bytes()) - b.bytes();
             }
         }
         return rounding;
+    }
+
+    /** Whether the worker's census sees a buffer of this key (net blobs, params, solver history). */
+    static boolean censused(String key) {
+        return key.startsWith("blob/") || key.startsWith("param/") || key.startsWith("solver/history/")
+                || key.matches("test\\d+/(blob|param)/.*");
     }
 
     private static long historyBytes(Estimate e) {
