@@ -13,7 +13,8 @@ final class MetricsRun {
     private final RunExport export;
     private final String command;
     private final boolean perLayer;
-    private final CaffememMeters meters = new CaffememMeters();
+    /** Made on first use: the Prometheus registry costs a few hundred milliseconds of class loading. */
+    private CaffememMeters meters;
 
     MetricsRun(MetricsOptions options, String command) {
         this.export = options.export();
@@ -31,6 +32,9 @@ final class MetricsRun {
     }
 
     CaffememMeters meters() {
+        if (meters == null) {
+            meters = new CaffememMeters();
+        }
         return meters;
     }
 
@@ -42,7 +46,7 @@ final class MetricsRun {
         if (!export.any()) {
             return code;
         }
-        RunExport.Outcome o = export.finish(meters, command, code != null);
+        RunExport.Outcome o = export.finish(meters(), command, code != null);
         if (o.fileError() != null) {
             err.println("caffemem: " + Cli.oneLine(o.fileError()));
         }

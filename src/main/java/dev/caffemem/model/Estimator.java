@@ -132,6 +132,8 @@ public final class Estimator {
         }
         boolean linear = fit(one, two, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
+        // said once, of the estimated net (the runs at other batches only give the line)
+        notes.addAll(DataNotes.of(target.graph(), req.mode()));
         if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
         }
@@ -234,7 +236,9 @@ public final class Estimator {
         NetGraph graph = graph(memo, req.net(), req.phase(), req.stages(), req.train(), solverState);
         NetSimulator net = new NetSimulator(graph, req.mode(), allocations, "", Map.of(), req.gpu());
         Gpu gpu = new Gpu();
-        gpu.count(graph);
+        if (req.gpu() != null) {
+            gpu.count(graph);
+        }
         net.setUp();
         List<Estimate.TestNetBill> tests = new ArrayList<>();
         if (req.phase() == Phase.TRAIN) {
@@ -262,7 +266,6 @@ public final class Estimator {
         if (req.gpu() != null) {
             cudaContext(allocations, req.gpu(), gpu);
         }
-        notes.addAll(DataNotes.of(graph, req.mode()));
         return new Run(graph, allocations, tests, notes, features, gpu);
     }
 
@@ -292,7 +295,9 @@ public final class Estimator {
         Allocations own = new Allocations(allocations.placement());
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer(),
                 req.gpu());
-        gpu.count(graph);
+        if (req.gpu() != null) {
+            gpu.count(graph);
+        }
         test.setUp();
         long setupHost = sum(own, Side.HOST);
         long setupDevice = sum(own, Side.DEVICE);

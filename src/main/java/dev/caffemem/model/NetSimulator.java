@@ -181,19 +181,27 @@ public final class NetSimulator {
         for (int i = 0; i < runs.size(); i++) {
             LayerRun r = runs.get(i);
             LayerBehavior behavior = behaviors.get(i);
+            if (mode == Mode.CPU) {
+                // the host throughout: no side switching on the estimator's hot path
+                behavior.forward(r);
+                lossReadBack(r);
+                continue;
+            }
             on(sideOf(r), () -> behavior.forward(r));
             if (sideOf(r) == Side.DEVICE) {
                 on(Side.DEVICE, () -> readParamsOnDevice(r));
             }
-            // Layer::Forward's loss read-back: caffe_cpu_dot, or caffe_gpu_dot in GPU mode
-            on(deviceSide(), () -> {
-                for (int t = 0; t < r.tops().size(); t++) {
-                    if (r.layer().lossWeight(t) != 0) {
-                        r.top(t).touchData();
-                        r.top(t).touchDiff();
-                    }
-                }
-            });
+            on(Side.DEVICE, () -> lossReadBack(r));
+        }
+    }
+
+    /** Layer::Forward's loss read-back of every weighted top: caffe_cpu_dot, or caffe_gpu_dot in GPU mode. */
+    private static void lossReadBack(LayerRun r) {
+        for (int t = 0; t < r.tops().size(); t++) {
+            if (r.layer().lossWeight(t) != 0) {
+                r.top(t).touchData();
+                r.top(t).touchDiff();
+            }
         }
     }
 
@@ -216,7 +224,11 @@ public final class NetSimulator {
             LayerRun r = runs.get(i);
             if (r.layer().needBackward()) {
                 LayerBehavior behavior = behaviors.get(i);
-                on(sideOf(r), () -> behavior.backward(r));
+                if (mode == Mode.CPU) {
+                    behavior.backward(r);
+                } else {
+                    on(sideOf(r), () -> behavior.backward(r));
+                }
             }
         }
     }
