@@ -76,7 +76,7 @@ public final class Estimator {
         private final Map<Message, Map<NetState, NetSpec>> specs = new IdentityHashMap<>();
         private final Map<NetSpec, Map<ShapeOverrides, NetGraph>> graphs = new IdentityHashMap<>();
         private final Map<Integer, Message> testSources = new HashMap<>();
-        private final Map<NetGraph, Map<String, Map<String, Double>>> features = new IdentityHashMap<>();
+        private final Map<NetSpec, Map<String, Map<String, Double>>> features = new IdentityHashMap<>();
 
         NetGraph graph(Message net, NetState state, ShapeOverrides overrides) {
             NetSpec spec = specs.computeIfAbsent(net, k -> new HashMap<>()).get(state);
@@ -93,9 +93,12 @@ public final class Estimator {
             return graph;
         }
 
-        /** {@link Bookkeeping#features}, a function of the graph's structure, the solver, copies and role. */
+        /**
+         * {@link Bookkeeping#features}, a function of the graph's structure, the solver, copies and role. The
+         * structure (layers, splits, blobs, params) is the same at every batch, so one net's graphs share it.
+         */
         Map<String, Double> features(NetGraph graph, SolverType solver, int copies, String role) {
-            return features.computeIfAbsent(graph, k -> new HashMap<>())
+            return features.computeIfAbsent(graph.spec(), k -> new HashMap<>())
                     .computeIfAbsent(solver + "/" + copies + "/" + role,
                             k -> Bookkeeping.features(graph, solver, copies, role));
         }
