@@ -50,6 +50,15 @@ public final class Estimator {
         long testForwardHost;
         long testForwardDevice;
 
+        void add(Gpu other) {
+            threads += other.threads;
+            cudnnHandles += other.cudnnHandles;
+            streams += other.streams;
+            cudnnConvLayers += other.cudnnConvLayers;
+            testForwardHost += other.testForwardHost;
+            testForwardDevice += other.testForwardDevice;
+        }
+
         void count(NetGraph graph) {
             for (NetGraph.Layer l : graph.layers()) {
                 cudnnHandles += Engine.cudnnHandles(l);
@@ -77,6 +86,7 @@ public final class Estimator {
         private final Map<NetSpec, Map<ShapeOverrides, NetGraph>> graphs = new IdentityHashMap<>();
         private final Map<Integer, Message> testSources = new HashMap<>();
         private final Map<NetSpec, Map<String, Map<String, Double>>> features = new IdentityHashMap<>();
+        private final Map<Integer, TestNetRun> testRuns = new HashMap<>();
 
         NetGraph graph(Message net, NetState state, ShapeOverrides overrides) {
             NetSpec spec = specs.computeIfAbsent(net, k -> new HashMap<>()).get(state);
@@ -292,31 +302,57 @@ public final class Estimator {
     private static Estimate.TestNetBill testNet(EstimateRequest req, Memo memo, SolverSettings.TestNet t, int index,
                                                 NetSimulator train, Allocations allocations,
                                                 Map<String, Double> features, Gpu gpu) {
+        TestNetRun done = memo.testRuns.get(index);
+        if (done == null) {
+            done = simulateTestNet(req, memo, t, index, train, allocations.placement());
+            memo.testRuns.put(index, done);
+        }
+        done.features().forEach((k, v) -> features.merge(k, v, Double::sum));
+        gpu.add(done.gpu());
+        for (Buffer b : done.buffers()) {
+            allocations.create(b::key, b.bytes(), Component.TEST_NET, -1).touchLike(b);
+        }
+        return done.bill();
+    }
+
+    /**
+     * One test net, set up and run forward once per estimate: it keeps its own batch whatever the train
+     * net's, and the train parameters it shares are already touched on the same sides by the train net,
+     * so its buffers are the same in the runs at every train batch.
+     */
+    private static TestNetRun simulateTestNet(EstimateRequest req, Memo memo, SolverSettings.TestNet t, int index,
+                                              NetSimulator train, Placement placement) {
         Message source = memo.testSource(req, t, index);
         NetGraph graph = graph(memo, source, Phase.TEST, req.stages(), req.test(), t.state());
         // one placement: the test net's forward touches the train net's parameters too
-        Allocations own = new Allocations(allocations.placement());
+        Allocations own = new Allocations(placement);
         NetSimulator test = new NetSimulator(graph, req.mode(), own, "test" + index + "/", train.paramsByLayer(),
                 req.gpu());
+        Gpu counts = new Gpu();
+        counts.threads = 0;
         if (req.gpu() != null) {
-            gpu.count(graph);
+            counts.count(graph);
         }
         test.setUp();
         long setupHost = sum(own, Side.HOST);
         long setupDevice = sum(own, Side.DEVICE);
         test.forward();
-        gpu.testForwardHost += sum(own, Side.HOST) - setupHost;
-        gpu.testForwardDevice += sum(own, Side.DEVICE) - setupDevice;
+        counts.testForwardHost = sum(own, Side.HOST) - setupHost;
+        counts.testForwardDevice = sum(own, Side.DEVICE) - setupDevice;
         // a generic test net shares the solver's NetParameter; its own file is read and freed like the train net's
-        overhead(memo, req, own, graph, test.blobObjects(), null, 0, "test" + index + "/", "net.test")
-                .forEach((k, v) -> features.merge(k, v, Double::sum));
+        Map<String, Double> features = overhead(memo, req, own, graph, test.blobObjects(), null, 0,
+                "test" + index + "/", "net.test");
+        List<Buffer> buffers = own.touched();
         long total = 0;
-        for (Buffer b : own.touched()) {
-            Buffer copy = allocations.create(b::key, b.bytes(), Component.TEST_NET, -1);
-            copy.touchLike(b);
+        for (Buffer b : buffers) {
             total += b.bytes() * ((b.touchedOn(Side.HOST) ? 1 : 0) + (b.touchedOn(Side.DEVICE) ? 1 : 0));
         }
-        return new Estimate.TestNetBill(index, batchOf(graph), graph.caffeLogBytes(), total);
+        return new TestNetRun(buffers, features, counts,
+                new Estimate.TestNetBill(index, batchOf(graph), graph.caffeLogBytes(), total));
+    }
+
+    /** What one test net adds to every run of an estimate. */
+    private record TestNetRun(List<Buffer> buffers, Map<String, Double> features, Gpu gpu, Estimate.TestNetBill bill) {
     }
 
     private static long sum(Allocations a, Side side) {
