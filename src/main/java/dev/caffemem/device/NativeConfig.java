@@ -108,7 +108,7 @@ public final class NativeConfig {
         return variant;
     }
 
-    /** The classifier of the org.bytedeco:caffe natives this variant loads, e.g. {@code linux-x86_64-gpu}. */
+    /** The classifier of JavaCPP's Caffe natives this variant loads, e.g. {@code linux-x86_64-gpu}. */
     public String caffeClassifier() {
         return caffeClassifier;
     }

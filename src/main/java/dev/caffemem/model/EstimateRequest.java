@@ -49,9 +49,6 @@ public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSetting
                 retainedNetCopies, gpu);
     }
 
-    public EstimateRequest withRetainedNetCopies(int copies) {
-        return new EstimateRequest(net, phase, mode, solver, train, test, testNetLoader, stages, copies, gpu);
-    }
 
     /** The same request on a GPU ({@code gpu} non-null) or on the CPU ({@code gpu} null). */
     public EstimateRequest onDevice(GpuSettings gpu) {

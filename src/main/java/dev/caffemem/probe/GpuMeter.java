@@ -106,10 +106,6 @@ final class GpuMeter {
         return totalBytes;
     }
 
-    /** Device memory in use (by anyone) before this process made its CUDA context. */
-    long usedBeforeContextBytes() {
-        return usedBeforeContext;
-    }
 
     /** Device memory in use by anyone now (cudaMemGetInfo: total - free); needs the context. */
     long deviceUsedBytes() {
