@@ -77,7 +77,7 @@ max_ratio=$(ratio "$cli_max" "$target_cli_s")
 
 echo
 echo "===== caffemem estimate: ResNet-152 benchmark summary ====="
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); 1-min load average before JMH: $load_before"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p); 1-min load average before JMH: $load_before"
 printf 'warm estimate, train_val + solver, TRAIN batch 32: %s ms +- %s  vs %s ms target: ratio %s (%s)\n' \
   "$warm" "$(error estimateTrain)" "$target_warm_ms" "$warm_ratio" "$(verdict "$warm_ratio")"
 printf 'warm parse, train_val alone:                       %s ms +- %s\n' "$(score parseTrain)" "$(error parseTrain)"
