@@ -1,7 +1,6 @@
 package dev.caffemem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +65,7 @@ class ProbeCommandTest {
 
     @Test
     void childOutOfMemoryIsReportedAsKilled() throws Exception {
-        assumeTrue(cgroupsWritable(), "no writable memory cgroup here");
+        dev.caffemem.testing.Prerequisites.require(cgroupsWritable(), "a writable memory cgroup (cgroup v2, run as root)");
         Set<Path> before = leftovers();
         // each point needs about 2.2 GiB of its own: inside a 2300 MiB cage the JVM around it cannot fit too
         CliRun r = CliRun.of("probe", "--points", "1,2", "--memory-limit", "2300MiB");

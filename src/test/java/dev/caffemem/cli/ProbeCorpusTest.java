@@ -1,7 +1,6 @@
 package dev.caffemem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.caffemem.reality.Corpus;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ class ProbeCorpusTest {
 
     @Test
     void smallTrainingNetsExtrapolateToEightTimesTheLargestPoint() {
-        assumeTrue(Corpus.present(), "../shared/caffe-models is not present");
+        dev.caffemem.testing.Prerequisites.requireCorpus();
         List<ProbeTable.Row> rows = new ArrayList<>();
         for (String net : ProbeTable.NETS.subList(0, 3)) {
             rows.add(ProbeTable.probe(net, 32));

@@ -1,7 +1,5 @@
 package dev.caffemem.metrics;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * A real Prometheus (and, when asked, a real Pushgateway) for one test class: the Debian packages'
  * binaries on free loopback ports, with their own temporary config and data, stopped by {@link #close}.
- * Tests skip (an assumption) when the binaries are not installed; .ci/run installs them.
+ * Without the binaries, tests skip, or fail under CI=true ({@link dev.caffemem.testing.Prerequisites}); .ci/run installs them.
  */
 final class PrometheusProcesses implements AutoCloseable {
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
@@ -46,8 +44,8 @@ final class PrometheusProcesses implements AutoCloseable {
 
     static void assumeInstalled(Path... binaries) {
         for (Path b : binaries) {
-            assumeTrue(Files.isExecutable(b), b + " is not installed (apt-get install prometheus prometheus-pushgateway;"
-                    + " .ci/run does): skipping the tests against a real Prometheus");
+            dev.caffemem.testing.Prerequisites.requireExecutable(b,
+                    "apt-get install prometheus prometheus-pushgateway; .ci/run does");
         }
     }
 

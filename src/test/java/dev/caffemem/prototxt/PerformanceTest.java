@@ -1,7 +1,6 @@
 package dev.caffemem.prototxt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ class PerformanceTest {
 
     @Test
     void parsesResNet152RepeatedlyAndPrintsTheMedian() throws IOException {
-        assumeTrue(Files.exists(RESNET_152), "ResNet-152 deploy prototxt not present");
+        dev.caffemem.testing.Prerequisites.require(Files.exists(RESNET_152), RESNET_152 + " is not present (the validation corpus)");
         String text = Files.readString(RESNET_152);
         MessageType net = Schema.caffe().message("NetParameter");
         for (int i = 0; i < 200; i++) {

@@ -1,7 +1,6 @@
 package dev.caffemem.prototxt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +32,7 @@ class RoundTripTest {
 
     @Test
     void realCaffeFilesArePresent() {
-        assumeTrue(!Fixtures.caffeModelFiles().isEmpty(), "no ../shared/caffe-models here");
+        dev.caffemem.testing.Prerequisites.requireCorpus();
         assertThat(Fixtures.caffeModelFiles()).hasSizeGreaterThan(10);
     }
 

@@ -1,6 +1,5 @@
 package dev.caffemem.reality;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.caffemem.model.SolverType;
 import dev.caffemem.net.NetSpec;
@@ -25,7 +24,7 @@ class CorpusRealityTest {
 
     @BeforeEach
     void corpusPresent() {
-        assumeTrue(Corpus.present(), "../shared/caffe-models is not present");
+        dev.caffemem.testing.Prerequisites.requireCorpus();
     }
 
     @Test
