@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Mode;
-import dev.caffemem.probe.PointResult;
+import dev.caffemem.compare.PointResult;
 import dev.caffemem.probe.Probe;
 import dev.caffemem.probe.ProbeException;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.caffemem.model.Mode;
 import dev.caffemem.probe.Machine;
 import dev.caffemem.probe.Probe;
 import dev.caffemem.probe.ProbeException;
-import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.compare.ProbeReport;
 import dev.caffemem.report.ProbeRenderer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,10 @@
 package dev.caffemem.metrics;
 
+import dev.caffemem.fit.MaxBatch;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
-import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.compare.ProbeReport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Timer;

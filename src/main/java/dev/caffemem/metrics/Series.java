@@ -1,11 +1,12 @@
 package dev.caffemem.metrics;
 
-import dev.caffemem.model.Component;
+import dev.caffemem.memory.Component;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.LayerBill;
 import dev.caffemem.model.Mode;
-import dev.caffemem.probe.PointResult;
-import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.compare.PointResult;
+import dev.caffemem.compare.Comparison;
+import dev.caffemem.compare.ProbeReport;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
@@ -20,10 +21,6 @@ import java.util.OptionalInt;
  * no registry): an estimate, a probe report, and the capacity (largest batch) of the net.
  */
 public final class Series {
-    /** The probe report's rows that count at blob level (what the census of SyncedMemory sees). */
-    private static final List<String> BLOB_COMPONENTS = List.of("activationData", "activationDiff", "paramData",
-            "paramDiff", "solverState", "testNet");
-
     private final Map<Metric, List<MultiGauge.Row<?>>> rows = new EnumMap<>(Metric.class);
 
     /** The labels every series of one run carries. */
@@ -40,7 +37,7 @@ public final class Series {
 
         static Labels of(ProbeReport r) {
             boolean gpu = !r.points().isEmpty() && r.points().get(0).gpu() != null;
-            return new Labels("probe", r.netName(), r.phase(), (gpu ? Mode.GPU : Mode.CPU).name());
+            return new Labels("probe", r.netName(), r.phase().name(), (gpu ? Mode.GPU : Mode.CPU).name());
         }
 
         Tags tags() {
@@ -106,7 +103,7 @@ public final class Series {
         Series s = new Series();
         Labels labels = Labels.of(r);
         Tags at = labels.tags().and("batch", Integer.toString(r.targetBatch()));
-        for (ProbeReport.Comparison c : r.comparisons()) {
+        for (Comparison c : r.comparisons()) {
             Tags component = at.and("component", c.name());
             s.add(Metric.MEMORY, component.and("kind", "estimated"), c.estimated());
             s.add(Metric.MEMORY, component.and("kind", "extrapolated"), c.extrapolated());
@@ -116,11 +113,11 @@ public final class Series {
             s.error(component, "estimated", "extrapolated", c.estimateVersusExtrapolation());
             s.error(component, "estimated", "measured", c.estimateError());
             s.error(component, "extrapolated", "measured", c.extrapolationError());
-            String level = BLOB_COMPONENTS.contains(c.name()) ? "blob" : "allocator";
-            s.fit(labels, c.name(), level, "measured", c.fit().fixedBytes(), c.fit().perSampleBytes());
+            String level = blobLevel(c.name()) ? "blob" : "allocator";
+            s.fit(labels, c.name(), level, "measured", c.fit().fixedRounded(), c.fit().perSampleBytes());
         }
-        s.fit(labels, "total", "blob", "measured", r.blobFit().fixedBytes(), r.blobFit().perSampleBytes());
-        s.fit(labels, "total", "rss", "measured", r.rssFit().fixedBytes(), r.rssFit().perSampleBytes());
+        s.fit(labels, "total", "blob", "measured", r.blobFit().fixedRounded(), r.blobFit().perSampleBytes());
+        s.fit(labels, "total", "rss", "measured", r.rssFit().fixedRounded(), r.rssFit().perSampleBytes());
         for (PointResult p : r.points()) {
             Tags point = labels.tags().and("batch", Integer.toString(p.batch()));
             s.add(Metric.PROBE_POINT, point.and("level", "blob"), p.blobBytes());
@@ -132,6 +129,16 @@ public final class Series {
             s.layers(labels, userEstimate);
         }
         return s;
+    }
+
+    /** Whether a probe report's row is a component a blob-level census sees in full. */
+    private static boolean blobLevel(String row) {
+        for (Component c : Component.values()) {
+            if (c.blobLevel() && c.jsonName().equals(row)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The largest batch that fits (absent when the net builds at its own batch only) in {@code memory} bytes. */

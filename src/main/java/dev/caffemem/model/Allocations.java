@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import dev.caffemem.memory.BufferKey;
+import dev.caffemem.memory.Component;
+import dev.caffemem.memory.MemoryBreakdown;
+import dev.caffemem.memory.Side;
 
 /** Every buffer a simulated Caffe process creates, in creation order. */
 public final class Allocations {
@@ -25,12 +28,7 @@ public final class Allocations {
         return placement;
     }
 
-    public Buffer create(String key, long bytes, Component component, int layer) {
-        return create(() -> key, bytes, component, layer);
-    }
-
-    /** A buffer whose key is built only if someone asks for it. */
-    Buffer create(Supplier<String> key, long bytes, Component component, int layer) {
+    public Buffer create(BufferKey key, long bytes, Component component, int layer) {
         Buffer b = new Buffer(key, bytes, component, layer, placement);
         buffers.add(b);
         return b;
@@ -54,9 +52,25 @@ public final class Allocations {
         return out;
     }
 
+    /** Every touched buffer, once per side it is on: the model's result type. */
+    public MemoryBreakdown breakdown() {
+        List<dev.caffemem.memory.Allocation> out = new ArrayList<>(buffers.size());
+        for (Buffer b : buffers) {
+            if (b.touched()) {
+                out.addAll(b.allocations());
+            }
+        }
+        return MemoryBreakdown.of(out);
+    }
+
     /** Bytes by component over both sides (a buffer on host and device counts twice). */
     public Map<Component, Long> byComponent() {
         return sums(true, true);
+    }
+
+    /** Bytes on one side, every component. */
+    public long total(Side side) {
+        return byComponent(side).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Bytes by component on one side. */

@@ -1,6 +1,11 @@
 package dev.caffemem.model;
 
-import java.util.function.Supplier;
+import dev.caffemem.memory.Allocation;
+import dev.caffemem.memory.BufferKey;
+import dev.caffemem.memory.Component;
+import dev.caffemem.memory.Side;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One lazily allocated buffer, as Caffe's {@code SyncedMemory}: it costs nothing until first touched,
@@ -10,9 +15,7 @@ import java.util.function.Supplier;
  * @see <a href="https://github.com/BVLC/caffe/blob/1.0/src/caffe/syncedmem.cpp">syncedmem.cpp</a>
  */
 public final class Buffer {
-    /** Builds the key on first request: an estimate creates tens of thousands of buffers and reads few keys. */
-    private Supplier<String> keyMaker;
-    private String key;
+    private final BufferKey key;
     private final long bytes;
     private final Component component;
     private final int layer;
@@ -20,20 +23,16 @@ public final class Buffer {
     private boolean host;
     private boolean device;
 
-    Buffer(Supplier<String> keyMaker, long bytes, Component component, int layer, Placement placement) {
+    Buffer(BufferKey key, long bytes, Component component, int layer, Placement placement) {
         this.placement = placement;
-        this.keyMaker = keyMaker;
+        this.key = key;
         this.bytes = bytes;
         this.component = component;
         this.layer = layer;
     }
 
-    /** A stable identity for comparing with real Caffe: e.g. {@code blob/3/conv1/diff}, {@code param/2/data}. */
-    public String key() {
-        if (key == null) {
-            key = keyMaker.get();
-            keyMaker = null;
-        }
+    /** Its identity, shared with the probe's census: e.g. {@code blob/3/conv1/diff}, {@code param/2/data}. */
+    public BufferKey key() {
         return key;
     }
 
@@ -84,8 +83,20 @@ public final class Buffer {
         }
     }
 
+    /** One allocation per side it was touched on. */
+    List<Allocation> allocations() {
+        List<Allocation> out = new ArrayList<>(2);
+        if (host) {
+            out.add(new Allocation(key, bytes, component, Side.HOST));
+        }
+        if (device) {
+            out.add(new Allocation(key, bytes, component, Side.DEVICE));
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
-        return key() + "=" + bytes + (host ? " host" : "") + (device ? " device" : "") + (touched() ? "" : " (untouched)");
+        return key + "=" + bytes + (host ? " host" : "") + (device ? " device" : "") + (touched() ? "" : " (untouched)");
     }
 }

@@ -1,7 +1,9 @@
 package dev.caffemem.model;
 
+import dev.caffemem.net.SetupContext;
 import dev.caffemem.net.Shape;
-import dev.caffemem.prototxt.Message;
+import dev.caffemem.net.ShapeOverrides;
+import dev.caffemem.shape.ConvGeometry;
 import java.util.List;
 
 /**
@@ -16,52 +18,32 @@ final class ConvBehavior implements LayerBehavior {
         this.deconv = deconv;
     }
 
-    /** Geometry re-derived from the shapes Net::Init settled (kernel from the weight blob). */
-    private record Geometry(int channelAxis, int spatial, long kernel, boolean is1x1, boolean bias) {
-    }
-
-    private static Geometry geometry(LayerRun r) {
-        Message p = r.params("convolution_param");
-        Shape bottom = r.bottom(0).shape();
-        int channelAxis = bottom.canonicalAxis(p.getInt("axis"));
-        int spatial = bottom.axes() - channelAxis - 1;
-        Shape weight = r.param(0).shape();
-        boolean is1x1 = true;
-        for (int i = 0; i < spatial; i++) {
-            is1x1 &= weight.dim(2 + i) == 1 && value(p, "stride", "stride_h", "stride_w", i, spatial, 1) == 1
-                    && value(p, "pad", "pad_h", "pad_w", i, spatial, 0) == 0;
-        }
-        return new Geometry(channelAxis, spatial, weight.count(2), is1x1, p.getBool("bias_term"));
-    }
-
-    private static long value(Message p, String repeated, String h, String w, int i, int spatial, int dflt) {
-        if (p.has(h) || p.has(w)) {
-            return i == 0 ? p.getLong(h) : p.getLong(w);
-        }
-        List<Long> v = p.getLongs(repeated);
-        return v.isEmpty() ? dflt : v.get(v.size() == 1 ? 0 : i);
+    /** The geometry shape inference derived, re-derived from the layer and its bottom (it is valid by now). */
+    private static ConvGeometry geometry(LayerRun r) {
+        return ConvGeometry.of(new SetupContext(r.layer().spec(), List.of(r.bottom(0).shape()), r.tops().size(),
+                r.phase(), ShapeOverrides.NONE));
     }
 
     /** col_buffer_: [kernel_dim x group, spatial...] = C_in (or num_output) x prod(kernel) x prod(spatial). */
-    private long columnCount(LayerRun r, Geometry g) {
+    private long columnCount(LayerRun r, ConvGeometry g) {
         Shape bottom = r.bottom(0).shape();
         Shape top = r.top(0).shape();
         if (deconv) {
-            return (long) top.dim(g.channelAxis()) * g.kernel() * bottom.count(g.channelAxis() + 1);
+            return (long) top.dim(g.channelAxis()) * g.kernelCount() * bottom.count(g.channelAxis() + 1);
         }
-        return (long) bottom.dim(g.channelAxis()) * g.kernel() * top.count(g.channelAxis() + 1);
+        return (long) bottom.dim(g.channelAxis()) * g.kernelCount() * top.count(g.channelAxis() + 1);
     }
 
     @Override
     public void setUp(LayerRun r) {
-        Geometry g = geometry(r);
+        ConvGeometry g = geometry(r);
         // kernel_shape_, stride_, pad_, dilation_ and conv_input_shape_ are small Blob<int>s, set at setup
-        int axes = Math.max(g.spatial(), 1);
+        int axes = Math.max(g.spatialAxes(), 1);
         for (String name : new String[] {"kernel_shape", "stride", "pad", "dilation"}) {
             r.internal(name, axes).touchData();
         }
-        r.internal("conv_input_shape", g.spatial() + 1).touchData();
-        if (g.bias()) {
+        r.internal("conv_input_shape", g.spatialAxes() + 1).touchData();
+        if (g.biasTerm()) {
             r.internal("bias_multiplier", r.top(0).shape().count(g.channelAxis() + 1)).touchData();
         }
         r.internal("col_buffer", columnCount(r, g));
@@ -69,7 +51,7 @@ final class ConvBehavior implements LayerBehavior {
 
     @Override
     public void forward(LayerRun r) {
-        Geometry g = geometry(r);
+        ConvGeometry g = geometry(r);
         SimBlob col = r.internal("col_buffer", columnCount(r, g));
         r.param(0).touchData();
         for (int i = 0; i < r.bottoms().size(); i++) {
@@ -83,14 +65,14 @@ final class ConvBehavior implements LayerBehavior {
 
     @Override
     public void backward(LayerRun r) {
-        Geometry g = geometry(r);
+        ConvGeometry g = geometry(r);
         SimBlob col = r.internal("col_buffer", columnCount(r, g));
         r.param(0).touchDiff();
         for (int i = 0; i < r.tops().size(); i++) {
             r.top(i).touchDiff();
             r.bottom(i).touchData();
             r.bottom(i).touchDiff();
-            if (g.bias() && r.paramPropagateDown(1)) {
+            if (g.biasTerm() && r.paramPropagateDown(1)) {
                 r.param(1).touchDiff();
             }
             if (r.paramPropagateDown(0) && !g.is1x1()) {

@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Component;
 import dev.caffemem.net.Shape;
 import dev.caffemem.prototxt.Message;
 

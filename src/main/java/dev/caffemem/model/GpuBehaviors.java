@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Component;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Phase;
 import dev.caffemem.prototxt.Message;

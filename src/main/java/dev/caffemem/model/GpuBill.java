@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.MemoryBreakdown;
 /**
  * The GPU side of an estimate: what lives in device memory and what stays in (mostly pinned) host
  * memory, each with its line in the batch, and what the CUDA runtime and cuDNN cost on top.

@@ -1,5 +1,8 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Component;
+import dev.caffemem.memory.Side;
+import dev.caffemem.memory.BufferKey;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Phase;
 import dev.caffemem.net.Shape;
@@ -20,12 +23,12 @@ public final class LayerRun {
     private final Mode mode;
     private final Allocations allocations;
     private final Component internalComponent;
-    private final String keyPrefix;
+    private final int testNet;
     private final Map<String, SimBlob> internals = new HashMap<>();
     private final Map<String, Buffer> detached = new HashMap<>();
 
     LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
-             Allocations allocations, Component internalComponent, String keyPrefix) {
+             Allocations allocations, Component internalComponent, int testNet) {
         this.layer = layer;
         this.bottoms = bottoms;
         this.tops = tops;
@@ -33,7 +36,7 @@ public final class LayerRun {
         this.mode = mode;
         this.allocations = allocations;
         this.internalComponent = internalComponent;
-        this.keyPrefix = keyPrefix;
+        this.testNet = testNet;
     }
 
     public NetGraph.Layer layer() {
@@ -120,8 +123,8 @@ public final class LayerRun {
         return internals.computeIfAbsent(name, n -> {
             long bytes = count * Float.BYTES;
             return new SimBlob(n, Shape.of(Math.toIntExact(count)),
-                    allocations.create(() -> key(n) + "/data", bytes, internalComponent, layer.index()),
-                    allocations.create(() -> key(n) + "/diff", bytes, internalComponent, layer.index()));
+                    allocations.create(key(n, BufferKey.Part.DATA), bytes, internalComponent, layer.index()),
+                    allocations.create(key(n, BufferKey.Part.DIFF), bytes, internalComponent, layer.index()));
         });
     }
 
@@ -147,7 +150,7 @@ public final class LayerRun {
     /** A buffer no blob of the net holds (prefetch batches, loaded files), touched on creation when asked. */
     public Buffer detached(String name, long count, Component component, boolean touched) {
         Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
-        Buffer b = allocations.create(() -> key(name), count * Float.BYTES, c, layer.index());
+        Buffer b = allocations.create(key(name, BufferKey.Part.WHOLE), count * Float.BYTES, c, layer.index());
         detached.put(name, b);
         if (touched) {
             b.touch();
@@ -155,9 +158,9 @@ public final class LayerRun {
         return b;
     }
 
-    /** The key of one of the layer's own buffers, e.g. {@code layer/3/conv1/col_buffer}. */
-    private String key(String name) {
-        return keyPrefix + "/" + layer.index() + "/" + layer.name() + "/" + name;
+    /** The key of one of the layer's own buffers, e.g. {@code layer/3/conv1/col_buffer/data}. */
+    private BufferKey key(String member, BufferKey.Part part) {
+        return BufferKey.layer(testNet, layer.index(), layer.name(), member, part);
     }
 
     int internalCount() {
@@ -204,7 +207,7 @@ public final class LayerRun {
         return allocations;
     }
 
-    String keyPrefix() {
-        return keyPrefix;
+    int testNet() {
+        return testNet;
     }
 }

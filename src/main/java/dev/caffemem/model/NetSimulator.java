@@ -1,5 +1,8 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.BufferKey;
+import dev.caffemem.memory.Component;
+import dev.caffemem.memory.Side;
 import dev.caffemem.net.NetException;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Shape;
@@ -16,8 +19,7 @@ public final class NetSimulator {
     private final NetGraph graph;
     private final Mode mode;
     private final Allocations allocations;
-    private final String prefix;
-    private final boolean testNet;
+    private final int testNet;
     private final List<SimBlob> blobs = new ArrayList<>();
     private final List<SimBlob> params = new ArrayList<>();
     private final List<LayerRun> runs = new ArrayList<>();
@@ -25,32 +27,26 @@ public final class NetSimulator {
     private final GpuSettings gpu;
 
     /**
-     * @param prefix  key prefix, "" for the train net, "test0/" etc. for test nets
+     * @param testNet the solver's test net this is (0, 1, ...), or -1 for the train (or inference) net
      * @param shared  for a test net: train-net param blobs by layer name, whose data it shares
      *                ({@code Net::ShareTrainedLayersWith}); empty for the train net
+     * @param gpu     the device's settings in GPU mode (workspace sizes), null in CPU mode
      */
-    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
-                        Map<String, List<SimBlob>> shared) {
-        this(graph, mode, allocations, prefix, shared, null);
-    }
-
-    /** @param gpu the device's settings in GPU mode (workspace sizes), null in CPU mode */
-    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
+    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, int testNet,
                         Map<String, List<SimBlob>> shared, GpuSettings gpu) {
         this.gpu = gpu;
         this.graph = graph;
         this.mode = mode;
         this.allocations = allocations;
-        this.prefix = prefix;
-        this.testNet = !prefix.isEmpty();
+        this.testNet = testNet;
         int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
             int producer = producers[b.id()];
             long bytes = b.shape().count() * Float.BYTES;
-            Buffer data = allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA),
-                    producer);
-            Buffer diff = allocations.create(() -> blobKey(b) + "/diff", bytes, component(Component.ACTIVATION_DIFF),
-                    producer);
+            Buffer data = allocations.create(BufferKey.blob(testNet, b.id(), b.name(), BufferKey.Part.DATA), bytes,
+                    component(Component.ACTIVATION_DATA), producer);
+            Buffer diff = allocations.create(BufferKey.blob(testNet, b.id(), b.name(), BufferKey.Part.DIFF), bytes,
+                    component(Component.ACTIVATION_DIFF), producer);
             blobs.add(new SimBlob(b.name(), b.shape(), data, diff));
         }
         for (NetGraph.Param p : graph.params()) {
@@ -60,9 +56,9 @@ public final class NetSimulator {
                 continue;
             }
             long bytes = p.shape().count() * Float.BYTES;
-            Buffer data = allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes,
+            Buffer data = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DATA), bytes,
                     component(Component.PARAM_DATA), p.layer());
-            Buffer diff = allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes,
+            Buffer diff = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DIFF), bytes,
                     component(Component.PARAM_DIFF), p.layer());
             params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
         }
@@ -79,7 +75,7 @@ public final class NetSimulator {
                 }
             }
             runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
-                    component(Component.LAYER_BUFFERS), prefix + "layer"));
+                    component(Component.LAYER_BUFFERS), testNet));
             LayerBehavior behavior = Behaviors.of(layer);
             behaviors.add(mode == Mode.GPU ? GpuBehaviors.of(layer, behavior, gpu) : behavior);
         }
@@ -104,12 +100,8 @@ public final class NetSimulator {
         }
     }
 
-    private String blobKey(NetGraph.Blob b) {
-        return prefix + "blob/" + b.id() + "/" + b.name();
-    }
-
     private Component component(Component c) {
-        return testNet ? Component.TEST_NET : c;
+        return testNet >= 0 ? Component.TEST_NET : c;
     }
 
     /** By blob id, the first layer with the blob among its tops (the one that created it), or -1. */
@@ -269,10 +261,5 @@ public final class NetSimulator {
 
     public List<SimBlob> blobs() {
         return blobs;
-    }
-
-    /** A detached buffer, for costs that no blob holds (e.g. prefetch batches). */
-    Buffer buffer(String name, Shape shape, Component component, int layer) {
-        return allocations.create(prefix + name, shape.count() * Float.BYTES, component(component), layer);
     }
 }

@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Side;
 /**
  * Which side the simulated code touches right now, shared by every buffer of one estimate: Caffe's
  * {@code cpu_*} accessors allocate on the host, {@code gpu_*} on the device, and a GPU-mode layer runs

@@ -1,7 +1,8 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Component;
+import dev.caffemem.memory.BufferKey;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The solver's own buffers after one iteration ({@code SGDSolver::PreSolve}, {@code ApplyUpdate}):
@@ -20,14 +21,16 @@ final class SolverModel {
         for (int set = 0; set < solver.type().historySets(); set++) {
             for (int i = 0; i < n; i++) {
                 int index = set * n + i;
-                buffer(allocations, () -> "solver/history/" + index + "/data", learnable.get(i), layers.get(i)).touch();
+                buffer(allocations, BufferKey.solver(BufferKey.Kind.HISTORY, index, BufferKey.Part.DATA), learnable.get(i),
+                        layers.get(i)).touch();
             }
         }
         for (int i = 0; i < n; i++) {
             int index = i;
-            Buffer update = buffer(allocations, () -> "solver/update/" + index + "/data", learnable.get(i),
-                    layers.get(i));
-            Buffer temp = buffer(allocations, () -> "solver/temp/" + index + "/data", learnable.get(i), layers.get(i));
+            Buffer update = buffer(allocations, BufferKey.solver(BufferKey.Kind.UPDATE, index, BufferKey.Part.DATA),
+                    learnable.get(i), layers.get(i));
+            Buffer temp = buffer(allocations, BufferKey.solver(BufferKey.Kind.TEMP, index, BufferKey.Part.DATA),
+                    learnable.get(i), layers.get(i));
             if (solver.type().touchesUpdate(mode)) {
                 update.touch();
             }
@@ -37,7 +40,7 @@ final class SolverModel {
         }
     }
 
-    private static Buffer buffer(Allocations allocations, Supplier<String> key, SimBlob param, int layer) {
+    private static Buffer buffer(Allocations allocations, BufferKey key, SimBlob param, int layer) {
         return allocations.create(key, param.count() * Float.BYTES, Component.SOLVER_STATE, layer);
     }
 }

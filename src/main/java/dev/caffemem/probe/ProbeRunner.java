@@ -1,5 +1,6 @@
 package dev.caffemem.probe;
 
+import dev.caffemem.compare.PointResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.caffemem.probe;
 
+import dev.caffemem.compare.PointResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
@@ -9,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.caffe.Caffe;
 import org.bytedeco.caffe.FloatAdaDeltaSolver;
 import org.bytedeco.caffe.FloatAdaGradSolver;
@@ -277,24 +276,20 @@ public final class ProbeWorker {
             PointResult.Gpu device = gpu == null ? null : new PointResult.Gpu(gpu.deviceUsedBytes() - deviceBaseline,
                     contextBytes, gpu.processBytes(), gpu.name(), gpu.driver(), gpu.totalBytes());
             progress(index, "census");
-            List<PointResult.Buffer> buffers = new ArrayList<>();
-            Set<Long> seen = new HashSet<>();
-            List<PointResult.Blob> blobs = census(net, "", false, seen, buffers);
+            Census census = new Census(gpu != null);
+            List<PointResult.Blob> blobs = census.net(net, -1);
             List<Long> testLog = new ArrayList<>();
             for (int k = 0; k < tests.size(); k++) {
-                census(tests.get(k), "test" + k + "/", true, seen, buffers);
-                testLog.add(caffeLogBytes(tests.get(k)));
+                census.net(tests.get(k), k);
+                testLog.add(Census.caffeLogBytes(tests.get(k)));
             }
             if (solver != null) {
-                FloatBlobSharedVector history = solver.history();
-                for (long h = 0; h < history.size(); h++) {
-                    record(history.get(h), "solver/history/" + h, "solverState", "solverState", seen, buffers);
-                }
+                census.solver(solver);
             }
             if (train && point.phaseTimings()) {
-                timePhases(index, solver, net, seconds);
+                PhaseTimer.secondIteration(index, solver, net, seconds);
             }
-            return new PointResult(point.batch(), buffers, blobs, caffeLogBytes(net), testLog, allocator, rss,
+            return new PointResult(point.batch(), census.buffers(), blobs, Census.caffeLogBytes(net), testLog, allocator, rss,
                     rssPeak, baseline, seconds, device);
         } finally {
             progress(index, "release");
@@ -305,33 +300,6 @@ public final class ProbeWorker {
                 inference.close();
             }
         }
-    }
-
-    /**
-     * A second iteration, timed phase by phase: forward, backward and the solver's update (the same
-     * work Step does, in its order). Every buffer already exists, so this changes no memory.
-     */
-    private static void timePhases(int index, FloatSGDSolver solver, FloatNet net, Map<String, Double> seconds) {
-        net.ClearParamDiffs();
-        progress(index, "forward");
-        long t = System.nanoTime();
-        net.Forward();
-        seconds.put("forward", lap(t));
-        progress(index, "backward");
-        t = System.nanoTime();
-        net.Backward();
-        seconds.put("backward", lap(t));
-        progress(index, "update");
-        t = System.nanoTime();
-        try {
-            // protected in the bindings; virtual in Caffe, so each solver's own update runs
-            java.lang.reflect.Method update = FloatSGDSolver.class.getDeclaredMethod("ApplyUpdate");
-            update.setAccessible(true);
-            update.invoke(solver);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot call the solver's ApplyUpdate: " + e, e);
-        }
-        seconds.put("update", lap(t));
     }
 
     /** A solver constructed from Java, so that close() deletes it and frees everything it holds. */
@@ -355,76 +323,7 @@ public final class ProbeWorker {
         }
     }
 
-    private static List<PointResult.Blob> census(FloatNet net, String prefix, boolean test, Set<Long> seen,
-                                                 List<PointResult.Buffer> out) {
-        List<PointResult.Blob> shapes = new ArrayList<>();
-        FloatBlobSharedVector blobs = net.blobs();
-        StringVector names = net.blob_names();
-        for (int i = 0; i < blobs.size(); i++) {
-            FloatBlob blob = blobs.get(i);
-            String name = names.get(i).getString();
-            String key = prefix + "blob/" + i + "/" + name;
-            record(blob, key, test ? "testNet" : "activationData", test ? "testNet" : "activationDiff", seen, out);
-            List<Integer> shape = new ArrayList<>();
-            for (int a = 0; a < blob.num_axes(); a++) {
-                shape.add(blob.shape(a));
-            }
-            shapes.add(new PointResult.Blob(i, name, shape));
-        }
-        FloatBlobSharedVector params = net.params();
-        for (int i = 0; i < params.size(); i++) {
-            record(params.get(i), prefix + "param/" + i, test ? "testNet" : "paramData", test ? "testNet" : "paramDiff",
-                    seen, out);
-        }
-        return shapes;
-    }
-
-    /** Records a blob's data and diff if allocated and not already seen (shared storage counts once). */
-    private static void record(FloatBlob blob, String key, String dataComponent, String diffComponent, Set<Long> seen,
-                               List<PointResult.Buffer> out) {
-        try (SyncedMemory data = blob.data(); SyncedMemory diff = blob.diff()) {
-            add(data, key + "/data", dataComponent, seen, out);
-            add(diff, key + "/diff", diffComponent, seen, out);
-        }
-    }
-
-    /**
-     * On the CPU an allocated SyncedMemory is one host buffer. On a GPU its head tells the sides: a host
-     * copy at HEAD_AT_CPU or SYNCED, a device copy at HEAD_AT_GPU or SYNCED. (A stale copy behind a head that
-     * moved away is not visible from outside; the device-level reading counts it.)
-     */
-    private static void add(SyncedMemory mem, String key, String component, Set<Long> seen,
-                            List<PointResult.Buffer> out) {
-        if (mem == null || mem.isNull() || mem.head() == SyncedMemory.UNINITIALIZED || !seen.add(mem.address())) {
-            return;
-        }
-        if (gpu == null) {
-            out.add(new PointResult.Buffer(key, mem.size(), component));
-            return;
-        }
-        int head = mem.head();
-        if (head == SyncedMemory.HEAD_AT_CPU || head == SyncedMemory.SYNCED) {
-            out.add(new PointResult.Buffer(key, mem.size(), component, "host"));
-        }
-        if (head == SyncedMemory.HEAD_AT_GPU || head == SyncedMemory.SYNCED) {
-            out.add(new PointResult.Buffer(key, mem.size(), component, "device"));
-        }
-    }
-
-    /** Net::Init's memory_used_: every layer's top counts, in floats. */
-    private static long caffeLogBytes(FloatNet net) {
-        long count = 0;
-        FloatBlobVectorVector tops = net.top_vecs();
-        for (long l = 0; l < tops.size(); l++) {
-            FloatBlobVector layerTops = tops.get(l);
-            for (long t = 0; t < layerTops.size(); t++) {
-                count += layerTops.get(t).count();
-            }
-        }
-        return count * Float.BYTES;
-    }
-
-    private static double lap(long start) {
+    static double lap(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caffemem.model.Component;
+import dev.caffemem.memory.Component;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.GpuBill;
 import dev.caffemem.model.GpuSettings;

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caffemem.probe.PointResult;
-import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.compare.PointResult;
+import dev.caffemem.compare.Comparison;
+import dev.caffemem.fit.LinearFit;
+import dev.caffemem.memory.Component;
+import dev.caffemem.net.Phase;
+import dev.caffemem.compare.ProbeReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +70,7 @@ public final class ProbeRenderer {
         java.util.Arrays.fill(right, true);
         right[0] = false;
         Table t = new Table(headers, right);
-        for (ProbeReport.Comparison c : r.comparisons()) {
+        for (Comparison c : r.comparisons()) {
             List<String> cells = new ArrayList<>(List.of(c.name(), b(c.estimated()), b(c.extrapolated()),
                     pct(c.estimateVersusExtrapolation())));
             if (verified) {
@@ -78,19 +82,20 @@ public final class ProbeRenderer {
     }
 
     private String summary(ProbeReport r) {
-        ProbeReport.Fit f = r.allocatorFit();
+        LinearFit f = r.allocatorFit();
         return String.format(Locale.ROOT, "Fit (allocator level): %s + %s per sample, worst residual %s%s.%n"
                         + "At batch %d: extrapolated %s, estimated %s%s.%n",
-                b(f.fixedBytes()), b(Math.round(f.perSampleBytes())), b(f.residualBytes()), f.linear() ? "" : " (NOT linear)",
+                b(f.fixedRounded()), b(Math.round(f.perSampleBytes())), b(f.residualBytes()), f.linear() ? "" : " (NOT linear)",
                 r.targetBatch(), b(r.total().extrapolated()), b(r.total().estimated()),
                 r.verified() == null ? "" : ", measured " + b(r.total().measured()) + " (extrapolation "
                         + pct(r.total().extrapolationError()) + ", estimate " + pct(r.total().estimateError()) + ")");
     }
 
     private String headline(ProbeReport r) {
-        return String.format(Locale.ROOT, "%s: probe of %s, CPU, target batch %d%s, points %s (%.1f s)",
-                r.netName().isEmpty() ? "net" : r.netName(), r.phase().equals("TRAIN") ? "training" : "inference",
-                r.targetBatch(), r.phase().equals("TRAIN") ? ", solver " + r.solver() : "",
+        String where = r.gpu() == null ? "CPU" : "GPU " + r.device().substring("gpu:".length()) + " (" + r.gpu().name() + ")";
+        return String.format(Locale.ROOT, "%s: probe of %s, %s, target batch %d%s, points %s (%.1f s)",
+                r.netName().isEmpty() ? "net" : r.netName(), r.phase() == Phase.TRAIN ? "training" : "inference",
+                where, r.targetBatch(), r.phase() == Phase.TRAIN ? ", solver " + r.solver() : "",
                 r.points().stream().map(p -> Integer.toString(p.batch())).toList(), r.seconds());
     }
 
@@ -114,9 +119,9 @@ public final class ProbeRenderer {
 
     private String csv(ProbeReport r) {
         StringBuilder sb = new StringBuilder("component,estimated,extrapolated,measured,fixed,perSample,residual,linear\n");
-        for (ProbeReport.Comparison c : r.comparisons()) {
+        for (Comparison c : r.comparisons()) {
             sb.append(c.name()).append(',').append(c.estimated()).append(',').append(c.extrapolated()).append(',')
-                    .append(c.measured() == null ? "" : c.measured()).append(',').append(c.fit().fixedBytes()).append(',')
+                    .append(c.measured() == null ? "" : c.measured()).append(',').append(c.fit().fixedRounded()).append(',')
                     .append(Math.round(c.fit().perSampleBytes())).append(',').append(c.fit().residualBytes()).append(',')
                     .append(c.fit().linear()).append('\n');
         }
@@ -127,8 +132,15 @@ public final class ProbeRenderer {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("net", r.netName());
-        root.put("phase", r.phase());
-        root.put("device", "cpu");
+        root.put("phase", r.phase().name());
+        root.put("device", r.device());
+        if (r.gpu() != null) {
+            ObjectNode gpu = root.putObject("gpu");
+            gpu.put("name", r.gpu().name());
+            gpu.put("driver", r.gpu().driver());
+            gpu.put("totalBytes", r.gpu().totalBytes());
+            gpu.put("contextBytes", r.gpu().contextBytes());
+        }
         root.put("solver", r.solver());
         root.put("seconds", r.seconds());
         ArrayNode points = root.putArray("points");
@@ -140,13 +152,13 @@ public final class ProbeRenderer {
         fit(fit.putObject("blob"), r.blobFit());
         fit(fit.putObject("rss"), r.rssFit());
         ObjectNode components = fit.putObject("components");
-        for (ProbeReport.Comparison c : r.comparisons()) {
+        for (Comparison c : r.comparisons()) {
             fit(components.putObject(c.name()), c.fit());
         }
         ObjectNode target = root.putObject("target");
         target.put("batch", r.targetBatch());
-        target.set("estimated", side(m, r, ProbeReport.Comparison::estimated));
-        target.set("extrapolated", side(m, r, ProbeReport.Comparison::extrapolated));
+        target.set("estimated", side(m, r, Comparison::estimated));
+        target.set("extrapolated", side(m, r, Comparison::extrapolated));
         if (r.verified() != null) {
             target.set("measured", side(m, r, c -> c.measured()));
             target.put("extrapolationError", r.total().extrapolationError());
@@ -164,19 +176,19 @@ public final class ProbeRenderer {
         }
     }
 
-    private static void fit(ObjectNode n, ProbeReport.Fit f) {
-        n.put("fixedBytes", f.fixedBytes());
+    private static void fit(ObjectNode n, LinearFit f) {
+        n.put("fixedBytes", f.fixedRounded());
         n.put("perSampleBytes", f.perSampleBytes());
         n.put("residualBytes", f.residualBytes());
         n.put("linear", f.linear());
     }
 
-    private static ObjectNode side(ObjectMapper m, ProbeReport r, java.util.function.Function<ProbeReport.Comparison, Long> value) {
+    private static ObjectNode side(ObjectMapper m, ProbeReport r, java.util.function.Function<Comparison, Long> value) {
         ObjectNode n = m.createObjectNode();
         n.put("totalBytes", value.apply(r.total()));
         ObjectNode c = n.putObject("components");
-        for (ProbeReport.Comparison row : r.comparisons()) {
-            if (!row.name().equals("total")) {
+        for (Comparison row : r.comparisons()) {
+            if (!row.name().equals(Comparison.TOTAL)) {
                 c.put(row.name(), value.apply(row));
             }
         }
@@ -192,10 +204,10 @@ public final class ProbeRenderer {
         n.put("rssPeakBytes", p.rssPeakBytes());
         n.put("caffeLogBytes", p.caffeLogBytes());
         ObjectNode c = n.putObject("components");
-        for (Map.Entry<String, Long> e : p.components().entrySet()) {
-            c.put(e.getKey(), e.getValue());
+        for (Map.Entry<Component, Long> e : p.components().entrySet()) {
+            c.put(e.getKey().jsonName(), e.getValue());
         }
-        c.put("layerBuffersAndOverhead", p.allocatorBytes() - p.blobBytes());
+        c.put(Comparison.LAYER_BUFFERS_AND_OVERHEAD, p.allocatorBytes() - p.blobBytes());
         ObjectNode s = n.putObject("seconds");
         p.seconds().forEach(s::put);
         return n;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caffemem.model.Component;
+import dev.caffemem.memory.Component;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

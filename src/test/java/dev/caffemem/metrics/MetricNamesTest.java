@@ -3,11 +3,15 @@ package dev.caffemem.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.caffemem.fit.MaxBatch;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
-import dev.caffemem.probe.PointResult;
-import dev.caffemem.probe.ProbeReport;
+import dev.caffemem.compare.PointResult;
+import dev.caffemem.compare.Comparison;
+import dev.caffemem.fit.LinearFit;
+import dev.caffemem.net.Phase;
+import dev.caffemem.compare.ProbeReport;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,15 +36,15 @@ class MetricNamesTest {
 
     /** A probe report with round numbers: two points, a verify run, one blob component and the totals. */
     static ProbeReport report() {
-        ProbeReport.Fit line = new ProbeReport.Fit(1000, 250.5, 0, true);
-        List<ProbeReport.Comparison> rows = List.of(
-                new ProbeReport.Comparison("activationData", 4000, 4000, 4000L, new ProbeReport.Fit(0, 1000, 0, true)),
-                new ProbeReport.Comparison("testNet", 0, 0, 0L, new ProbeReport.Fit(0, 0, 0, true)),
-                new ProbeReport.Comparison("total", 2050, 2002, 2000L, line));
-        PointResult p1 = new PointResult(1, List.of(), List.of(), 0, List.of(), 1250, 4096, 8192, 0, Map.of());
-        PointResult p2 = new PointResult(2, List.of(), List.of(), 0, List.of(), 1501, 8192, 12288, 0, Map.of());
-        return new ProbeReport("tiny", "TRAIN", "SGD", 4, List.of(p1, p2), rows, line,
-                new ProbeReport.Fit(0, 0, 0, true), new ProbeReport.Fit(100, -12.25, 0, true), null, List.of(), 2.5);
+        LinearFit line = new LinearFit(1000, 250.5, 0, 2, 2);
+        List<Comparison> rows = List.of(
+                new Comparison("activationData", 4000, 4000, 4000L, new LinearFit(0, 1000, 0, 2, 2)),
+                new Comparison("testNet", 0, 0, 0L, new LinearFit(0, 0, 0, 2, 2)),
+                new Comparison("total", 2050, 2002, 2000L, line));
+        PointResult p1 = new PointResult(1, List.of(), List.of(), 0, List.of(), 1250, 4096, 8192, 0, Map.of(), null);
+        PointResult p2 = new PointResult(2, List.of(), List.of(), 0, List.of(), 1501, 8192, 12288, 0, Map.of(), null);
+        return new ProbeReport("tiny", Phase.TRAIN, "SGD", "cpu", 4, List.of(p1, p2), rows, line,
+                new LinearFit(0, 0, 0, 2, 2), new LinearFit(100, -12.25, 0, 2, 2), null, List.of(), 2.5);
     }
 
     /** One line of the text format: labels in the order Prometheus' writer sorts them (by name). */

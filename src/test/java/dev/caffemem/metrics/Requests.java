@@ -13,22 +13,22 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Training requests as the CLI builds them (no --batch), for the nets these tests use. */
-final class Requests {
-    static final Path TINY = Path.of(PushToPrometheusTest.TINY);
-    static final Path SEED_NET = Path.of("examples/seed/train_val.prototxt");
-    static final Path SEED_SOLVER = Path.of("examples/seed/solver.prototxt");
+public final class Requests {
+    public static final Path TINY = Path.of(PushToPrometheusTest.TINY);
+    public static final Path SEED_NET = Path.of("examples/seed/train_val.prototxt");
+    public static final Path SEED_SOLVER = Path.of("examples/seed/solver.prototxt");
 
     private Requests() {
     }
 
-    static EstimateRequest train(Path net) {
+    public static EstimateRequest train(Path net) {
         return new EstimateRequest(NetSpec.read(net), Phase.TRAIN, Mode.CPU, SolverSettings.assumedSgd(),
                 ShapeOverrides.NONE, ShapeOverrides.NONE, f -> {
                     throw new IllegalStateException("no test_net file here: " + f);
                 }, List.of());
     }
 
-    static EstimateRequest seed() {
+    public static EstimateRequest seed() {
         Message solver = TextFormat.parse(SEED_SOLVER, Schema.caffe().message("SolverParameter"));
         return new EstimateRequest(NetSpec.read(SEED_NET), Phase.TRAIN, Mode.CPU, SolverSettings.of(solver),
                 ShapeOverrides.NONE, ShapeOverrides.NONE, f -> {

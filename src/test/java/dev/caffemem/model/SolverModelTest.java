@@ -1,5 +1,6 @@
 package dev.caffemem.model;
 
+import dev.caffemem.memory.Component;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caffemem.net.NetSpec;

@@ -1,8 +1,9 @@
 package dev.caffemem.reality;
 
 import dev.caffemem.model.Bookkeeping;
-import dev.caffemem.model.Buffer;
-import dev.caffemem.model.Component;
+import dev.caffemem.memory.Allocation;
+import dev.caffemem.memory.BufferKey;
+import dev.caffemem.memory.Component;
 import dev.caffemem.model.SolverType;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.NetSpec;
@@ -101,9 +102,9 @@ public final class BookkeepingCalibration {
             rows.add(f);
             names.addAll(f.keySet());
             long chunks = 0;
-            for (Buffer b : o.estimate().buffers()) {
+            for (Allocation b : o.estimate().breakdown().allocations()) {
                 // the overhead pseudo-buffers (the train net's, and each test net's inside testNet) are the model's output
-                if (b.component() != Component.OVERHEAD && !b.key().endsWith("overhead")) {
+                if (b.key().kind() != BufferKey.Kind.OVERHEAD) {
                     chunks += Bookkeeping.chunk(b.bytes());
                 }
             }

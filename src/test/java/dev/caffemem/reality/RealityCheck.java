@@ -1,7 +1,6 @@
 package dev.caffemem.reality;
 
-import dev.caffemem.model.Buffer;
-import dev.caffemem.model.Component;
+import dev.caffemem.memory.Component;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
@@ -17,7 +16,7 @@ import dev.caffemem.net.ShapeOverrides;
 import dev.caffemem.prototxt.Message;
 import dev.caffemem.prototxt.Schema;
 import dev.caffemem.prototxt.TextFormat;
-import dev.caffemem.probe.PointResult;
+import dev.caffemem.compare.PointResult;
 import dev.caffemem.probe.ProbeJob;
 import dev.caffemem.probe.ProbeRunner;
 import dev.caffemem.shape.LayerKinds;
@@ -29,8 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Runs the analytical estimate and the real Caffe (in a child JVM) on the same nets and compares
@@ -140,24 +137,11 @@ public final class RealityCheck {
     }
 
     private static Outcome compare(Case c, Estimate e, PointResult real) {
-        Map<String, Long> modeled = new TreeMap<>();
-        for (Buffer b : e.buffers()) {
-            if (comparable(b)) {
-                modeled.put(b.key(), b.bytes());
-            }
-        }
-        Map<String, Long> measured = new TreeMap<>();
-        for (PointResult.Buffer b : real.buffers()) {
-            measured.put(b.key(), b.bytes());
-        }
-        List<String> mismatches = new ArrayList<>();
-        for (String key : new TreeSet<>(union(modeled, measured))) {
-            Long m = modeled.get(key);
-            Long r = measured.get(key);
-            if (m == null || !m.equals(r)) {
-                mismatches.add(key + ": estimated " + (m == null ? "nothing" : m) + ", Caffe " + (r == null ? "nothing" : r));
-            }
-        }
+        // the estimate as a census would see it, against the census: buffer by buffer, by the type's own diff
+        List<String> mismatches = e.breakdown().censusView().diff(real.breakdown()).buffers().stream()
+                .map(d -> d.key() + ": estimated " + (d.mine() == null ? "nothing" : d.mine()) + ", Caffe "
+                        + (d.theirs() == null ? "nothing" : d.theirs()))
+                .toList();
         List<String> shapes = new ArrayList<>();
         NetGraph graph = NetGraph.build(NetSpec.of(dryRunSource(c, e), NetState.of(c.phase())),
                 new LayerKinds(ShapeOverrides.NONE), ShapeOverrides.NONE);
@@ -180,19 +164,6 @@ public final class RealityCheck {
 
     private static Message dryRunSource(Case c, Estimate e) {
         return dryRun(c.net(), c.batch(), c.overrides());
-    }
-
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
-        java.util.Set<String> keys = new java.util.HashSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        return keys;
-    }
-
-    /** Buffers the real census can see: net blobs, params, solver history (not layer internals, update_, temp_). */
-    private static boolean comparable(Buffer b) {
-        String k = b.key();
-        return k.startsWith("blob/") || k.startsWith("param/") || k.startsWith("solver/history/")
-                || k.matches("test\\d+/(blob|param)/.*");
     }
 
     /** Convenience for failure messages. */

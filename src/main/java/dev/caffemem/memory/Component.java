@@ -1,6 +1,9 @@
-package dev.caffemem.model;
+package dev.caffemem.memory;
 
-/** Where a byte goes. The JSON names are a contract other tools read. */
+/**
+ * Where a byte goes. The JSON names are a contract other tools read; this enum is the only place they are
+ * spelled.
+ */
 public enum Component {
     ACTIVATION_DATA("activationData", "activation data"),
     ACTIVATION_DIFF("activationDiff", "activation diff"),
@@ -36,5 +39,27 @@ public enum Component {
     /** Components only a GPU run has. */
     public boolean gpuOnly() {
         return this == WORKSPACE || this == CUDA_CONTEXT;
+    }
+
+    /**
+     * Components a blob-level census of a real net sees in full: the net's blobs, its parameters, the
+     * solver's history and the test nets' blobs and parameters. (Of the solver state, a census sees the
+     * history; {@link BufferKey#censused()} says which buffers exactly.)
+     */
+    public boolean blobLevel() {
+        return switch (this) {
+            case ACTIVATION_DATA, ACTIVATION_DIFF, PARAM_DATA, PARAM_DIFF, SOLVER_STATE, TEST_NET -> true;
+            default -> false;
+        };
+    }
+
+    /** The component of a JSON name, for reading a report back. */
+    public static Component ofJsonName(String name) {
+        for (Component c : values()) {
+            if (c.jsonName.equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no component named " + name);
     }
 }

@@ -1,8 +1,9 @@
-package dev.caffemem.metrics;
+package dev.caffemem.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.caffemem.metrics.Requests;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
 import dev.caffemem.net.NetException;

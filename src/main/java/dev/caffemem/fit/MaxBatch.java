@@ -1,4 +1,4 @@
-package dev.caffemem.metrics;
+package dev.caffemem.fit;
 
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;

@@ -1,13 +1,14 @@
-package dev.caffemem.probe;
+package dev.caffemem.compare;
 
-import dev.caffemem.model.Buffer;
+import dev.caffemem.fit.LinearFit;
+import dev.caffemem.memory.Allocation;
+import dev.caffemem.memory.Side;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.GpuBill;
 import dev.caffemem.model.GpuSettings;
-import dev.caffemem.model.Side;
 import java.util.List;
 
-/** The probe report's device rows on a GPU. No natives: it reads what the child measured. */
+/** The probe report's device rows on a GPU, from what the child measured. */
 final class DeviceRows {
 
     private DeviceRows() {
@@ -21,26 +22,25 @@ final class DeviceRows {
      * rounding). cuDNN picks each workspace per shape, so the rest is fitted on its own line and its
      * residual is shown. The glibc rows cover pageable host memory only: pinned buffers are cudaMallocHost's.
      */
-    static void add(GpuSettings gpu, Estimate estimate, List<PointResult> points, PointResult verified, int largest,
-                    int target, List<ProbeReport.Comparison> rows, List<String> notes) {
+    static void add(GpuSettings gpu, Estimate estimate, List<PointResult> points, PointResult verified, int target,
+                    List<Comparison> rows, List<String> notes) {
         GpuBill bill = estimate.gpu();
         long contextEstimate = gpu.contextBytes() + gpu.cublasHandleBytes() + gpu.curandGeneratorBytes();
-        long blobEstimate = estimate.buffers().stream()
-                .filter(b -> b.touchedOn(Side.DEVICE) && Probe.censused(b.key()))
-                .mapToLong(Buffer::bytes).sum();
-        ProbeReport.Comparison context = Probe.row("cudaContext", contextEstimate, points, p -> p.gpu().contextBytes(),
-                verified, largest, target, notes);
-        ProbeReport.Comparison blobs = Probe.row("deviceBlobs", blobEstimate, points, PointResult::deviceBlobBytes,
-                verified, largest, target, notes);
-        ProbeReport.Comparison rest = Probe.row("deviceOther", bill.deviceBytes() - contextEstimate - blobEstimate, points,
-                p -> p.gpu().deviceBytes() - p.deviceBlobBytes(), verified, largest, target, notes);
-        Probe.Fitted whole = Probe.fit(points, p -> p.gpu().contextBytes() + p.gpu().deviceBytes(), largest);
+        long blobEstimate = estimate.breakdown().censusView().onSide(Side.DEVICE).allocations().stream()
+                .mapToLong(Allocation::bytes).sum();
+        Comparison context = ProbeComparison.row(Comparison.CUDA_CONTEXT, contextEstimate, points,
+                p -> p.gpu().contextBytes(), verified, target, notes);
+        Comparison blobs = ProbeComparison.row(Comparison.DEVICE_BLOBS, blobEstimate, points,
+                PointResult::deviceBlobBytes, verified, target, notes);
+        Comparison rest = ProbeComparison.row(Comparison.DEVICE_OTHER, bill.deviceBytes() - contextEstimate - blobEstimate,
+                points, p -> p.gpu().deviceBytes() - p.deviceBlobBytes(), verified, target, notes);
+        LinearFit whole = ProbeComparison.fit(points, p -> p.gpu().contextBytes() + p.gpu().deviceBytes());
         rows.add(context);
         rows.add(blobs);
         rows.add(rest);
-        rows.add(new ProbeReport.Comparison("device", bill.deviceBytes(),
+        rows.add(new Comparison(Comparison.DEVICE, bill.deviceBytes(),
                 context.extrapolated() + blobs.extrapolated() + rest.extrapolated(),
-                verified == null ? null : verified.gpu().contextBytes() + verified.gpu().deviceBytes(), whole.fit()));
+                verified == null ? null : verified.gpu().contextBytes() + verified.gpu().deviceBytes(), whole));
         StringBuilder perPoint = new StringBuilder();
         for (PointResult p : points) {
             perPoint.append(perPoint.length() == 0 ? "" : ", ").append("batch ").append(p.batch()).append(": ")

@@ -1,7 +1,10 @@
-package dev.caffemem.probe;
+package dev.caffemem.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caffemem.memory.Allocation;
+import dev.caffemem.memory.BufferKey;
+import dev.caffemem.memory.Side;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
 import dev.caffemem.model.Estimator;
@@ -29,10 +32,11 @@ class DeviceRowsTest {
 
     /** A point whose device growth is 1 MiB + 4 KiB per sample beyond a 256-byte-per-sample census. */
     private static PointResult point(int batch) {
-        List<PointResult.Buffer> buffers = List.of(
-                new PointResult.Buffer("blob/1/ip/data", 256L * batch, "activationData", "device"),
-                new PointResult.Buffer("param/0/data", 200, "paramData", "host"),
-                new PointResult.Buffer("param/0/data", 200, "paramData", "device"));
+        BufferKey weights = BufferKey.param(-1, 0, BufferKey.Part.DATA);
+        List<Allocation> buffers = List.of(
+                Allocation.censused(BufferKey.blob(-1, 1, "ip", BufferKey.Part.DATA), 256L * batch, Side.DEVICE),
+                Allocation.censused(weights, 200, Side.HOST),
+                Allocation.censused(weights, 200, Side.DEVICE));
         long device = (1L << 20) + 4096L * batch + 256L * batch + 200;
         return new PointResult(batch, buffers, List.of(), 0, List.of(), 0, 0, 0, 0, Map.of(),
                 new PointResult.Gpu(device, 300L << 20, -1, "Test GPU", "1.0", 16L << 30));
@@ -43,13 +47,13 @@ class DeviceRowsTest {
         GpuSettings gpu = GpuSettings.assumedFor("t", 16L << 30);
         Estimate e = Estimator.estimate(new EstimateRequest(NetSpec.parse(NET, "net.prototxt"), Phase.TRAIN, Mode.GPU,
                 SolverSettings.assumedSgd(), ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(), 0, gpu));
-        List<ProbeReport.Comparison> rows = new ArrayList<>();
+        List<Comparison> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<PointResult> points = List.of(point(1), point(2), point(4));
-        DeviceRows.add(gpu, e, points, point(8), 4, 8, rows, notes);
-        assertThat(rows).extracting(ProbeReport.Comparison::name)
+        DeviceRows.add(gpu, e, points, point(8), 8, rows, notes);
+        assertThat(rows).extracting(Comparison::name)
                 .containsExactly("cudaContext", "deviceBlobs", "deviceOther", "device");
-        ProbeReport.Comparison device = rows.get(3);
+        Comparison device = rows.get(3);
         // every part is exactly linear here, so the extrapolation to 8 equals the point at 8
         assertThat(device.extrapolated()).isEqualTo(device.measured());
         assertThat(device.measured()).isEqualTo((300L << 20) + point(8).gpu().deviceBytes());
