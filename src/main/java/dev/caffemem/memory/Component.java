@@ -53,13 +53,13 @@ public enum Component {
         };
     }
 
-    /** The component of a JSON name, for reading a report back. */
-    public static Component ofJsonName(String name) {
+    /** The component of a JSON name, or null when no component has that name (e.g. a report's "total" row). */
+    public static Component ofJsonNameOrNull(String name) {
         for (Component c : values()) {
             if (c.jsonName.equals(name)) {
                 return c;
             }
         }
-        throw new IllegalArgumentException("no component named " + name);
+        return null;
     }
 }

@@ -133,12 +133,8 @@ public final class Series {
 
     /** Whether a probe report's row is a component a blob-level census sees in full. */
     private static boolean blobLevel(String row) {
-        for (Component c : Component.values()) {
-            if (c.blobLevel() && c.jsonName().equals(row)) {
-                return true;
-            }
-        }
-        return false;
+        Component c = Component.ofJsonNameOrNull(row);
+        return c != null && c.blobLevel();
     }
 
     /** The largest batch that fits (absent when the net builds at its own batch only) in {@code memory} bytes. */

@@ -13,7 +13,7 @@ import java.util.List;
  * so that a change to the output contract is a visible diff in review. A deliberate change is recorded with
  * {@code mvn test -Dtest=GoldenOutputTest -Dgolden.update=true} and reviewed with {@code git diff}.
  */
-final class Golden {
+public final class Golden {
     static final Path DIR = Path.of("src", "test", "resources", "dev", "caffemem", "report", "golden");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
@@ -21,7 +21,7 @@ final class Golden {
     }
 
     /** Fails with the first differing line unless {@code actual} equals the golden file {@code name}. */
-    static void check(String name, String actual) throws IOException {
+    public static void check(String name, String actual) throws IOException {
         Path file = DIR.resolve(name);
         if (UPDATE) {
             Files.createDirectories(DIR);
