@@ -127,7 +127,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         String name = saveProfile != null ? saveProfile.getFileName().toString().replaceFirst("(?i)\\.yaml$", "")
                 : base != null ? base.name() : slug(c.name());
         DeviceProfile calibrated = calibrated(base, c, name, LocalDate.now(ZoneOffset.UTC).toString(),
-                new VersionProvider().getVersion()[0].split(" ")[1]);
+                dev.caffemem.BuildInfo.current().version());
         if (saveProfile != null) {
             try {
                 DeviceProfiles.save(calibrated, saveProfile);

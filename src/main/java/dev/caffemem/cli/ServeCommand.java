@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
                     + "Prometheus to scrape), GET /healthz, and POST /estimate and POST /probe, which run the net "
                     + "given here now and answer the JSON report. A POST may set batch=N, and for a probe points=B1,B2,... "
                     + "and verify=true|false, as query parameters. With --schedule, runs --run every DURATION.",
-            "Listens on loopback only unless --bind says otherwise: anyone who can reach the port can make it run "
-                    + "Caffe.",
+            "Listens on loopback only unless --bind says otherwise (in a container: --bind 0.0.0.0): anyone who can "
+                    + "reach the port can make it run Caffe.",
             "",
             "Examples:",
             "  caffemem serve --port 9464 --solver solver.prototxt --schedule 1h",
@@ -52,7 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address to listen on; 0.0.0.0 opens the agent to the network. Default: ${DEFAULT-VALUE}.")
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only). 0.0.0.0 opens the agent to "
+                    + "the network; in a container it is needed, as the container's loopback cannot be reached through a "
+                    + "published port (docker run -p) or by other containers.")
     String bind;
 
     @Option(names = "--schedule", paramLabel = "DURATION",

@@ -1,12 +1,14 @@
 package dev.caffemem.cli;
 
+import dev.caffemem.BuildInfo;
 import picocli.CommandLine;
 
-/** Version from the jar manifest (or "dev" when run from classes). */
+/** {@code caffemem --version}: the project's version and the Caffe the probe loads, as caffemem_build_info labels them. */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = CaffememCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"caffemem " + (v == null ? "dev" : v) + " (models Caffe 1.0)"};
+        BuildInfo b = BuildInfo.current();
+        return new String[] {"caffemem " + b.version(),
+            "Caffe " + b.caffe() + " (the JavaCPP build of Caffe 1.0 that probe loads and estimate models)"};
     }
 }

@@ -3,13 +3,6 @@ package dev.caffemem.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,6 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +66,7 @@ public final class Agent implements AutoCloseable {
     private HttpServer server;
     private ExecutorService handlers;
     private ScheduledExecutorService scheduler;
-    private JvmGcMetrics gc;
+    private JvmMeters jvm;
 
     public Agent(Config config, Job job, CaffememMeters meters, Consumer<String> log) {
         this.config = config;
@@ -83,15 +77,14 @@ public final class Agent implements AutoCloseable {
 
     /** Binds the port and starts serving; returns the address bound (port 0 picks a free one). */
     public InetSocketAddress start() throws IOException {
-        var registry = meters.registry();
-        new JvmMemoryMetrics().bindTo(registry);
-        gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        jvm = JvmMeters.bindTo(meters.registry());
+        // every outcome's series exists from the start, at 0, so that increase() and alerts on failures see
+        // the first one rather than a series that appears already at 1
+        for (String what : List.of("estimate", "probe")) {
+            for (String outcome : List.of("success", "failure")) {
+                runs(what, outcome);
+            }
+        }
         server = HttpServer.create(config.address(), 16);
         handlers = Executors.newFixedThreadPool(4, daemon("caffemem-http"));
         server.setExecutor(handlers);
@@ -218,8 +211,12 @@ public final class Agent implements AutoCloseable {
     }
 
     private void count(String what, String outcome) {
-        Counter.builder("caffemem.runs").description("Runs of the agent, by command and outcome")
-                .tags("command", what, "outcome", outcome).register(meters.registry()).increment();
+        runs(what, outcome).increment();
+    }
+
+    private Counter runs(String what, String outcome) {
+        return Counter.builder("caffemem.runs").description("Runs of the agent, by command and outcome")
+                .tags("command", what, "outcome", outcome).register(meters.registry());
     }
 
     static Map<String, String> query(String raw) {
@@ -288,8 +285,8 @@ public final class Agent implements AutoCloseable {
         if (handlers != null) {
             handlers.shutdownNow();
         }
-        if (gc != null) {
-            gc.close();
+        if (jvm != null) {
+            jvm.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.caffemem.metrics;
 
+import dev.caffemem.BuildInfo;
 import dev.caffemem.fit.MaxBatch;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
@@ -25,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * them: {@code caffemem.probe.duration}, a {@link Timer} (count and sum add up over an agent's probes;
  * one push carries one probe), and {@code caffemem.last.success.timestamp} /
  * {@code caffemem.last.failure.timestamp}, gauges of Unix time in seconds per command, the usual way to
- * alert on a batch job that stopped succeeding. Scrapes and updates are serialised, so a scrape never
- * sees half a run. No native code: the probe's report is plain data.
+ * alert on a batch job that stopped succeeding; and in every registry {@code caffemem.build.info} (1,
+ * labelled with the version and the Caffe the probe loads), so every file, push and scrape says what
+ * made it. Scrapes and updates are serialised, so a scrape never sees half a run. No native code: the
+ * probe's report is plain data.
  */
 public final class CaffememMeters {
     private final PrometheusMeterRegistry registry;
@@ -43,6 +46,10 @@ public final class CaffememMeters {
     public CaffememMeters(PrometheusMeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
+        BuildInfo build = BuildInfo.current();
+        // the usual info pattern: a constant 1 whose labels say what runs, so that a query can join on them
+        Gauge.builder("caffemem.build.info", () -> 1).description("caffemem's version and the Caffe its probe loads; always 1")
+                .tags("version", build.version(), "caffe", build.caffe()).register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

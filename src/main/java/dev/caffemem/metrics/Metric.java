@@ -11,7 +11,7 @@ import java.util.List;
  * readings (a bill, a measurement, a fit), not rates, and the next run of the same command replaces
  * its rows, so series of a net or batch no longer run disappear instead of going stale. Each has a
  * fixed set of tag keys (Prometheus needs the same label names on every series of a metric), checked
- * when a row is made. The README's "Metrics" section documents each as Prometheus names it.
+ * when a row is made. docs/metrics.md documents each as Prometheus names it.
  */
 public enum Metric {
     MEMORY("caffemem.memory", "bytes",

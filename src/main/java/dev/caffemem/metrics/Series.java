@@ -75,6 +75,9 @@ public final class Series {
         Labels labels = Labels.of("estimate", e);
         Tags at = labels.tags().and("batch", Integer.toString(e.batch()));
         for (Component c : Component.values()) {
+            if (c.gpuOnly() && e.gpu() == null) {
+                continue; // always zero on the CPU: a series of zeros would only be noise
+            }
             s.add(Metric.MEMORY, at.and("component", c.jsonName(), "kind", "estimated"), e.breakdown().bytes(c));
             s.fit(labels, c.jsonName(), "allocator", "estimated", e.fixedBytes().get(c), e.perSampleBytes().get(c));
         }

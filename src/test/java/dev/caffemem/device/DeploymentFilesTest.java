@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.caffemem.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,38 @@ class DeploymentFilesTest {
         for (String local : List.of("./prometheus.yml", "./grafana/provisioning", "./nets")) {
             assertThat(DOCKER.resolve(local)).as(local).exists();
         }
+    }
+
+    /**
+     * The agent in a container listens on 0.0.0.0 (its default, loopback, is the container's own: neither Prometheus
+     * nor a published port reaches it), on the port that is published and that Prometheus scrapes, and serves files
+     * that its volumes bring in.
+     */
+    @Test
+    void composeRunsServeOpenInsideItsContainerAndPrometheusScrapesIt() throws IOException {
+        JsonNode serve = yaml(DOCKER.resolve("docker-compose.yml")).path("services").path("serve");
+        assertThat(serve.path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+        List<String> command = texts(serve.path("command"));
+        assertThat(command).startsWith("serve").containsSubsequence("--bind", "0.0.0.0");
+        String port = command.get(command.indexOf("--port") + 1);
+        assertThat(port).matches("[0-9]+");
+        assertThat(texts(serve.path("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
+        assertThat(texts(serve.path("profiles"))).containsExactly("serve");
+        // every file the command names comes in through a volume mounted under the working directory /work
+        assertThat(texts(serve.path("volumes"))).contains("../examples:/work/examples:ro");
+        for (String arg : command) {
+            if (arg.endsWith(".prototxt")) {
+                assertThat(arg).startsWith("examples/");
+                assertThat(Path.of(arg)).as(arg).exists();
+            }
+        }
+        JsonNode scrape = yaml(DOCKER.resolve("prometheus.yml")).path("scrape_configs");
+        JsonNode job = StreamSupport.stream(scrape.spliterator(), false)
+                .filter(c -> c.path("job_name").asText().equals("caffemem-serve")).findFirst().orElseThrow();
+        assertThat(texts(job.path("static_configs").path(0).path("targets"))).containsExactly("serve:" + port);
+        // outside a container the default stays loopback, and the help says when to open it
+        CliRun help = CliRun.of("serve", "--help");
+        assertThat(help.out()).contains("Default: 127.0.0.1").contains("in a container");
     }
 
     @Test

@@ -37,6 +37,17 @@ class DashboardTest {
         return out;
     }
 
+    /** The one query of the panel titled {@code title}, with the variables matching all. */
+    static String query(String title) throws IOException {
+        for (JsonNode p : dashboard().get("panels")) {
+            if (p.path("title").asText().equals(title)) {
+                assertThat(p.get("targets")).hasSize(1);
+                return p.get("targets").get(0).get("expr").asText().replaceAll("\\$(job|net|device|phase)\\b", ".*");
+            }
+        }
+        throw new AssertionError("no panel titled " + title);
+    }
+
     @Test
     void isAGrafana10DashboardWithAPrometheusDatasourceVariable() throws IOException {
         JsonNode d = dashboard();

@@ -146,7 +146,7 @@ class MetricNamesTest {
     }
 
     @Test
-    void everyFamilyHasHelpAndTypeAndEveryNameIsDocumentedInTheReadme() throws Exception {
+    void everyFamilyHasHelpAndTypeAndEveryNameIsDocumentedInTheMetricsReference() throws Exception {
         EstimateRequest tiny = Requests.train(Requests.TINY);
         CaffememMeters m = meters();
         m.recordProbe(report(), tiny, 1L << 20, true);
@@ -164,12 +164,33 @@ class MetricNamesTest {
                 "caffemem_probe_point_bytes", "caffemem_fit_per_sample_bytes", "caffemem_fit_fixed_bytes",
                 "caffemem_estimate_error_ratio", "caffemem_max_batch", "caffemem_memory_available_bytes",
                 "caffemem_probe_duration_seconds", "caffemem_probe_duration_seconds_max",
-                "caffemem_last_success_timestamp_seconds", "caffemem_last_failure_timestamp_seconds");
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+                "caffemem_last_success_timestamp_seconds", "caffemem_last_failure_timestamp_seconds",
+                "caffemem_build_info");
+        String reference = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "metrics.md"));
         for (String f : families) {
-            assertThat(readme).as("README documents " + f).contains("`" + f.replaceAll("_max$", "") + "`");
+            assertThat(reference).as("docs/metrics.md documents " + f).contains("`" + f.replaceAll("_max$", "") + "`");
         }
-        assertThat(readme).contains("`caffemem_runs_total`");
+        assertThat(reference).contains("`caffemem_runs_total`", "`caffemem_gpu_overhead_bytes`", "`process_cpu_seconds_total`",
+                "`system_cpus_available`");
+    }
+
+    @Test
+    void buildInfoSaysTheVersionAndTheCaffeFromTheBuild() {
+        dev.caffemem.BuildInfo b = dev.caffemem.BuildInfo.current();
+        assertThat(b.version()).isNotEqualTo("unknown");
+        assertThat(b.caffe()).isNotEqualTo("unknown");
+        assertThat(meters().scrape()).contains("# TYPE caffemem_build_info gauge",
+                "caffemem_build_info{caffe=\"" + b.caffe() + "\",version=\"" + b.version() + "\"} 1\n");
+    }
+
+    /** (A GPU estimate's file, which has them, is checked in MetricsFileTest.) */
+    @Test
+    void aCpuEstimateHasNoGpuOnlyComponents() {
+        EstimateRequest tiny = Requests.train(Requests.TINY);
+        CaffememMeters cpu = meters();
+        cpu.recordEstimate(Estimator.estimate(tiny), tiny, 1L << 30, false);
+        assertThat(cpu.scrape()).contains("component=\"paramData\"", "component=\"overhead\"")
+                .doesNotContain("cudaContext").doesNotContain("cudnnWorkspace");
     }
 
     @Test
