@@ -4,16 +4,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The message and enum types that prototxt files are checked against. {@link #caffe()} is
- * Caffe 1.0's caffe.proto, read once from {@code caffe-1.0.schema} (format described there).
+ * Caffe 1.0's caffe.proto, read once from {@code caffe-1.0.schema} (format described there),
+ * with the overlays of {@link #OVERLAYS} on top: forks' messages and fields, each overlay citing
+ * its fork's proto file. See docs/schema.md.
  */
 public final class Schema {
 
-    private static final String CAFFE_RESOURCE = "caffe-1.0.schema";
+    /** Caffe 1.0's own schema, checked field by field against libcaffe's descriptor by a test. */
+    public static final String CAFFE_RESOURCE = "caffe-1.0.schema";
+
+    /**
+     * Overlay resources (next to caffe-1.0.schema) that {@link #caffe()} layers on Caffe 1.0, in
+     * this order. Each may only add messages, enums and fields; a clash is an error when read.
+     */
+    static final List<String> OVERLAYS = List.of();
 
     private final String packageName;
     private final Map<String, MessageType> messages;
@@ -26,14 +36,35 @@ public final class Schema {
         this.reader = reader;
     }
 
-    /** Caffe 1.0's schema, loaded on first use and shared. */
+    /** Caffe 1.0's schema with the overlays on top, loaded on first use and shared. */
     public static Schema caffe() {
         return CaffeHolder.CAFFE;
+    }
+
+    /**
+     * Resources of this package layered in order: a base schema, then overlays on it (the
+     * layering itself is checked at once; each message's fields when first used).
+     */
+    public static Schema load(List<String> resources) {
+        List<byte[]> texts = new ArrayList<>(resources.size());
+        for (String resource : resources) {
+            texts.add(resourceBytes(resource));
+        }
+        return SchemaReader.read(texts, resources);
     }
 
     /** Reads a schema in the line format of {@code caffe-1.0.schema}; errors name the line. */
     static Schema fromText(String text, String sourceName) {
         return SchemaReader.read(text.getBytes(StandardCharsets.UTF_8), sourceName);
+    }
+
+    /** Texts layered in order (a base, then overlays), each named for errors. */
+    static Schema fromTexts(List<String> texts, List<String> sourceNames) {
+        List<byte[]> bytes = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            bytes.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return SchemaReader.read(bytes, sourceNames);
     }
 
     /** The message type of that name ("LayerParameter" or "caffe.LayerParameter"). */
@@ -64,6 +95,11 @@ public final class Schema {
         return reader.allEnums();
     }
 
+    /** What each layer transcribes, from its {@code source} line, base first. */
+    public List<String> sources() {
+        return reader.sources();
+    }
+
     /** The protobuf package ("caffe"). */
     public String packageName() {
         return packageName;
@@ -75,19 +111,26 @@ public final class Schema {
         return qualified ? name.substring(length + 1) : name;
     }
 
-    /** Lazy holder: the resource is read on the first call of {@link #caffe()}, by one thread. */
-    private static final class CaffeHolder {
-        static final Schema CAFFE = load(CAFFE_RESOURCE);
-
-        private static Schema load(String resource) {
-            try (InputStream in = Schema.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + resource);
-                }
-                return SchemaReader.read(in.readAllBytes(), resource);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read resource " + resource, e);
+    private static byte[] resourceBytes(String resource) {
+        try (InputStream in = Schema.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
             }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + resource, e);
+        }
+    }
+
+    /** Lazy holder: the resources are read on the first call of {@link #caffe()}, by one thread. */
+    private static final class CaffeHolder {
+        static final Schema CAFFE = load(layers());
+
+        private static List<String> layers() {
+            List<String> all = new ArrayList<>(OVERLAYS.size() + 1);
+            all.add(CAFFE_RESOURCE);
+            all.addAll(OVERLAYS);
+            return all;
         }
     }
 }

@@ -71,6 +71,51 @@ final class SchemaDefaults {
         return out.toString();
     }
 
+    /** A field line's options: {@code [packed]}, {@code [default=<value>]}, or both. */
+    record FieldOptions(boolean packed, String defaultText) {
+        static final FieldOptions NONE = new FieldOptions(false, null);
+
+        /** The options text from "[" to "]"; IllegalArgumentException for anything else. */
+        static FieldOptions parse(String text) {
+            if (!text.endsWith("]")) {
+                throw new IllegalArgumentException("expected options to end with \"]\"");
+            }
+            boolean packed = false;
+            String defaultText = null;
+            for (String option : options(text.substring(1, text.length() - 1))) {
+                if (option.equals("packed")) {
+                    packed = true;
+                } else if (option.startsWith("default=")) {
+                    defaultText = option.substring("default=".length());
+                } else {
+                    throw new IllegalArgumentException("unknown option \"" + option + "\"");
+                }
+            }
+            return new FieldOptions(packed, defaultText);
+        }
+
+        /**
+         * What the named field reads as when absent (null for repeated and message fields), if
+         * these options fit it; else IllegalArgumentException naming the field.
+         */
+        Object defaultValue(String field, boolean repeated, FieldKind kind, EnumType enumType) {
+            if (defaultText != null && (repeated || kind == FieldKind.MESSAGE)) {
+                throw new IllegalArgumentException("field " + field + " cannot have a default");
+            }
+            if (packed && (!repeated || kind.isText() || kind == FieldKind.MESSAGE)) {
+                throw new IllegalArgumentException("field " + field + " cannot be packed");
+            }
+            if (repeated || kind == FieldKind.MESSAGE) {
+                return null;
+            }
+            try {
+                return defaultText == null ? zeroValue(kind, enumType) : SchemaDefaults.parse(defaultText, kind, enumType);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("field " + field + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Splits the text between "[" and "]" on commas outside double quotes. */
     static List<String> options(String text) {
         List<String> out = new ArrayList<>();

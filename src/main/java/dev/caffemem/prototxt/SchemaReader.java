@@ -7,13 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the schema line format (described at the top of {@code caffe-1.0.schema}), lazily.
+ * Reads the schema line format (described at the top of {@code caffe-1.0.schema}), lazily, from
+ * one or more layers: Caffe 1.0's schema first, then overlays that add a fork's messages, enums
+ * and fields ({@code extend <Message>} adds fields to a message of a layer below). A layer may
+ * only add: a name or field number used twice is an error, so the layers below stay as they are.
  *
  * <p>At start-up it only indexes the text: the package, top-level enums, and where each
- * message's body lies. A message's nested enums and fields are read the first time the message
- * is used, since a run needs a fraction of caffe.proto's 61 messages and this runs at every CLI
- * start. A malformed schema is a bug in a resource: it is reported as IllegalStateException
- * naming the line, when the part holding it is read (a test reads everything).
+ * message's body (and each overlay's part of it) lies. A message's nested enums and fields are
+ * read the first time the message is used, since a run needs a fraction of caffe.proto's 61
+ * messages and this runs at every CLI start. A malformed schema is a bug in a resource: it is
+ * reported as IllegalStateException naming the layer and line, when the part holding it is read
+ * (a test reads everything).
  *
  * <p>Reading is synchronized on this object; a {@link MessageType} publishes its fields through
  * a volatile field, so the parser's hot path takes no lock.
@@ -24,48 +28,49 @@ final class SchemaReader {
     private static final byte[] REPEATED = SchemaLines.ascii("repeated");
     private static final byte[] ENUM = SchemaLines.ascii("enum");
     private static final byte[] MESSAGE = SchemaLines.ascii("message");
+    private static final byte[] EXTEND = SchemaLines.ascii("extend");
     private static final byte[] PACKAGE = SchemaLines.ascii("package");
+    private static final byte[] SOURCE = SchemaLines.ascii("source");
     private static final byte[] EQUALS = SchemaLines.ascii("=");
 
-    /** Where a message's body lies in the text; its nested enums once they have been read. */
-    private static final class Body {
-        final MessageType type;
-        final int start;
-        final int firstLine;
-        int end;
-        List<EnumType> enums;
-
-        Body(MessageType type, int start, int firstLine, int end) {
-            this.type = type;
-            this.start = start;
-            this.firstLine = firstLine;
-            this.end = end;
-        }
-    }
-
-    private final SchemaLines lines;
+    /** The layer being indexed or the body being read: errors name its source and line. */
+    private SchemaLines lines;
     private String packageName = "";
+    private final List<String> sources = new ArrayList<>();
     private final Map<String, MessageType> messages = new LinkedHashMap<>();
-    private final Map<String, Body> bodies = new HashMap<>();
+    private final Map<String, SchemaBody> bodies = new HashMap<>();
     /** Enums read so far by scoped name: all top-level ones, nested ones as their message is read. */
     private final Map<String, EnumType> enums = new HashMap<>();
     /** Top-level enums and message bodies in file order, to list enums in declaration order. */
     private final List<Object> declarations = new ArrayList<>();
 
-    private SchemaReader(byte[] utf8, String source) {
-        this.lines = new SchemaLines(utf8, source);
+    private SchemaReader() {
     }
 
     static Schema read(byte[] utf8, String source) {
-        SchemaReader reader = new SchemaReader(utf8, source);
-        reader.index();
+        return read(List.of(utf8), List.of(source));
+    }
+
+    /** Indexes the layers in order: the first is the base schema, the others overlays on it. */
+    static Schema read(List<byte[]> layers, List<String> sourceNames) {
+        SchemaReader reader = new SchemaReader();
+        for (int i = 0; i < layers.size(); i++) {
+            reader.lines = new SchemaLines(layers.get(i), sourceNames.get(i));
+            reader.index(i > 0);
+        }
         return new Schema(reader.packageName, reader.messages, reader);
+    }
+
+    /** Each layer's {@code source} line: what it transcribes, and from where. */
+    synchronized List<String> sources() {
+        return List.copyOf(sources);
     }
 
     // ---- start-up: index the top level ----
 
-    private void index() {
-        Body current = null;
+    private void index(boolean overlay) {
+        int sourceCount = sources.size();
+        SchemaBody current = null;
         int start = 0;
         while (start < lines.length()) {
             int end = lines.lineEnd(start);
@@ -76,29 +81,48 @@ final class SchemaReader {
                     if (current != null) {
                         current.end = start;
                     }
-                    current = readTopLevel(first, end);
+                    current = readTopLevel(first, end, overlay);
                 } else if (current == null) {
                     throw lines.error("indented line outside a message");
                 }
             }
             start = end + 1;
         }
+        if (overlay && sources.size() == sourceCount) {
+            // a fork's fields are facts from its caffe.proto: the overlay says which one
+            throw lines.error("an overlay must cite the fork's proto file on a \"source\" line");
+        }
     }
 
-    /** Reads a package, enum or message line; returns the body a message line starts. */
-    private Body readTopLevel(int first, int end) {
+    /** Reads a package, source, enum, message or extend line; returns the body a message or extend line starts. */
+    private SchemaBody readTopLevel(int first, int end, boolean overlay) {
         lines.splitWords(first, end);
         if (lines.wordIs(0, MESSAGE)) {
             expectWords(2);
             String name = lines.word(1);
-            MessageType type = new MessageType(name, qualify(name), this);
-            Body body = new Body(type, end + 1, lines.lineNumber + 1, lines.length());
-            if (messages.put(name, type) != null) {
-                throw lines.error("message " + name + " declared twice");
+            if (messages.containsKey(name)) {
+                throw lines.error("message " + name + " declared twice" + (overlay ? " (\"extend " + name
+                        + "\" adds fields to it)" : ""));
             }
+            MessageType type = new MessageType(name, qualify(name), this);
+            SchemaBody body = new SchemaBody(type, lines, end + 1, lines.lineNumber + 1);
+            messages.put(name, type);
             bodies.put(name, body);
             declarations.add(body);
             return body;
+        }
+        if (lines.wordIs(0, EXTEND)) {
+            expectWords(2);
+            if (!overlay) {
+                throw lines.error("\"extend\" belongs in an overlay; the base schema declares its messages whole");
+            }
+            SchemaBody owner = bodies.get(lines.word(1));
+            if (owner == null) {
+                throw lines.error("cannot extend \"" + lines.word(1) + "\": no such message above this line");
+            }
+            SchemaBody part = new SchemaBody(owner.type, lines, end + 1, lines.lineNumber + 1);
+            owner.extensions.add(part);
+            return part;
         }
         if (lines.wordIs(0, ENUM)) {
             declarations.add(readEnum(null));
@@ -106,7 +130,17 @@ final class SchemaReader {
         }
         if (lines.wordIs(0, PACKAGE)) {
             expectWords(2);
+            if (overlay && !lines.word(1).equals(packageName)) {
+                throw lines.error("package " + lines.word(1) + " differs from the base schema's " + packageName);
+            }
             packageName = lines.word(1);
+            return null;
+        }
+        if (lines.wordIs(0, SOURCE)) {
+            if (lines.wordCount() < 2) {
+                throw lines.error("expected \"source <repository> <path of the .proto file>\"");
+            }
+            sources.add(lines.utf8(lines.wordStart(1), lines.wordEnd(lines.wordCount() - 1)));
             return null;
         }
         throw lines.error("unknown declaration \"" + lines.word(0) + "\"");
@@ -114,12 +148,19 @@ final class SchemaReader {
 
     // ---- on demand: message bodies ----
 
-    /** The fields of a message, read from its body; called once per type, by MessageType. */
+    /**
+     * The fields of a message, read from its body and then from each overlay's part, in layer
+     * order; called once per type, by MessageType.
+     */
     synchronized List<FieldDef> fieldsOf(MessageType type) {
-        Body body = bodies.get(type.name());
+        SchemaBody body = bodies.get(type.name());
         readEnums(body);
+        Map<Object, FieldDef> seen = new HashMap<>();
         List<FieldDef> fields = new ArrayList<>();
-        scanBody(body, fields);
+        scanBody(body, body, fields, seen);
+        for (SchemaBody part : body.extensions) {
+            scanBody(part, body, fields, seen);
+        }
         return fields;
     }
 
@@ -132,14 +173,14 @@ final class SchemaReader {
         return enums.get(scopedName);
     }
 
-    /** All enums, top-level and nested, in declaration order. */
+    /** All enums, top-level and nested, in declaration order (an overlay's nested ones after the base's). */
     synchronized List<EnumType> allEnums() {
         List<EnumType> all = new ArrayList<>();
         for (Object declaration : declarations) {
             if (declaration instanceof EnumType e) {
                 all.add(e);
             } else {
-                Body body = (Body) declaration;
+                SchemaBody body = (SchemaBody) declaration;
                 readEnums(body);
                 all.addAll(body.enums);
             }
@@ -147,22 +188,31 @@ final class SchemaReader {
         return all;
     }
 
-    private void readEnums(Body body) {
+    /** Reads the enums nested in a message, from its body and every part overlays add. */
+    private void readEnums(SchemaBody body) {
         if (body.enums == null) {
             body.enums = new ArrayList<>(2);
-            scanBody(body, null);
+            scanBody(body, body, null, null);
+            for (SchemaBody part : body.extensions) {
+                scanBody(part, body, null, null);
+            }
         }
     }
 
     /**
-     * Goes through a body's lines: with fields null, reads its nested enums into body.enums;
-     * otherwise resolves its fields into fields (the enums must have been read).
+     * Goes through the lines of part, a part of owner's message: with fields null, reads its
+     * nested enums into owner.enums; otherwise resolves its fields into fields (the enums must
+     * have been read), checking names and numbers against seen. Resolving a type may read another
+     * message's enums, so the layer and line being read are restored afterwards.
      */
-    private void scanBody(Body body, List<FieldDef> fields) {
-        lines.lineNumber = body.firstLine - 1;
-        int start = body.start;
-        while (start < body.end) {
-            int end = Math.min(lines.lineEnd(start), body.end);
+    private void scanBody(SchemaBody part, SchemaBody owner, List<FieldDef> fields, Map<Object, FieldDef> seen) {
+        SchemaLines outer = lines;
+        int outerLine = outer == null ? 0 : outer.lineNumber;
+        lines = part.text;
+        lines.lineNumber = part.firstLine - 1;
+        int start = part.start;
+        while (start < part.end) {
+            int end = Math.min(lines.lineEnd(start), part.end);
             lines.lineNumber++;
             int first = lines.skipBlanks(start, end);
             if (first < end && !lines.isComment(first)) {
@@ -170,11 +220,11 @@ final class SchemaReader {
                 lines.splitWords(first, options);
                 if (lines.wordIs(0, ENUM)) {
                     if (fields == null) {
-                        body.enums.add(readEnum(body.type.name()));
+                        owner.enums.add(readEnum(owner.type.name()));
                     }
                 } else if (lines.wordIs(0, OPTIONAL) || lines.wordIs(0, REPEATED)) {
                     if (fields != null) {
-                        fields.add(readField(body, options, end));
+                        fields.add(unique(owner, readField(owner, options, end), seen));
                     }
                 } else {
                     throw lines.error("expected a field or an enum, found \"" + lines.word(0) + "\"");
@@ -182,6 +232,23 @@ final class SchemaReader {
             }
             start = end + 1;
         }
+        lines = outer;
+        if (outer != null) {
+            outer.lineNumber = outerLine;
+        }
+    }
+
+    /** The field, if no field before it in the message (in any layer) has its name or number. */
+    private FieldDef unique(SchemaBody owner, FieldDef field, Map<Object, FieldDef> seen) {
+        if (seen.putIfAbsent(field.name(), field) != null) {
+            throw lines.error(owner.type.name() + " declares field " + field.name() + " twice");
+        }
+        FieldDef other = seen.putIfAbsent(field.number(), field);
+        if (other != null) {
+            throw lines.error(owner.type.name() + "." + field.name() + " reuses number " + field.number()
+                    + " of field " + other.name());
+        }
+        return field;
     }
 
     /** {@code enum <Name> <VALUE>=<number> ...}, nested in the named message unless scope is null. */
@@ -213,7 +280,7 @@ final class SchemaReader {
     }
 
     /** {@code <label> <type> <name> = <number>} in the split words, options from offset options. */
-    private FieldDef readField(Body body, int options, int lineEnd) {
+    private FieldDef readField(SchemaBody body, int options, int lineEnd) {
         if (lines.wordCount() != 5 || !lines.wordIs(3, EQUALS)) {
             throw lines.error("expected \"<label> <type> <name> = <number>\"");
         }
@@ -221,32 +288,23 @@ final class SchemaReader {
         String typeWord = lines.word(1);
         String name = lines.word(2);
         int number = lines.wordInt(4);
-        boolean packed = false;
-        String defaultText = null;
+        SchemaDefaults.FieldOptions parsed = SchemaDefaults.FieldOptions.NONE;
         if (options < lineEnd) {
             int close = lineEnd - 1;
             while (close > options && lines.isBlank(close)) {
                 close--;
             }
-            String text = lines.utf8(options, close + 1);
-            if (!text.endsWith("]")) {
-                throw lines.error("expected options to end with \"]\"");
-            }
-            for (String option : SchemaDefaults.options(text.substring(1, text.length() - 1))) {
-                if (option.equals("packed")) {
-                    packed = true;
-                } else if (option.startsWith("default=")) {
-                    defaultText = option.substring("default=".length());
-                } else {
-                    throw lines.error("unknown option \"" + option + "\"");
-                }
+            try {
+                parsed = SchemaDefaults.FieldOptions.parse(lines.utf8(options, close + 1));
+            } catch (IllegalArgumentException e) {
+                throw lines.error(e.getMessage());
             }
         }
-        return resolve(body, repeated, typeWord, name, number, packed, defaultText);
+        return resolve(body, repeated, typeWord, name, number, parsed);
     }
 
-    private FieldDef resolve(Body body, boolean repeated, String typeWord, String name, int number,
-                             boolean packed, String defaultText) {
+    private FieldDef resolve(SchemaBody body, boolean repeated, String typeWord, String name, int number,
+                             SchemaDefaults.FieldOptions options) {
         FieldKind kind = FieldKind.ofScalar(typeWord);
         String typeName = typeWord;
         MessageType messageType = null;
@@ -257,29 +315,21 @@ final class SchemaReader {
             messageType = messages.get(typeName);
             kind = enumType != null ? FieldKind.ENUM : FieldKind.MESSAGE;
         }
-        if (defaultText != null && (repeated || kind == FieldKind.MESSAGE)) {
-            throw lines.error("field " + name + " cannot have a default");
+        Object defaultValue;
+        try {
+            defaultValue = options.defaultValue(name, repeated, kind, enumType);
+        } catch (IllegalArgumentException e) {
+            throw lines.error(e.getMessage());
         }
-        if (packed && (!repeated || kind.isText() || kind == FieldKind.MESSAGE)) {
-            throw lines.error("field " + name + " cannot be packed");
-        }
-        Object defaultValue = null;
-        if (!repeated && kind != FieldKind.MESSAGE) {
-            try {
-                defaultValue = defaultText == null ? SchemaDefaults.zeroValue(kind, enumType)
-                        : SchemaDefaults.parse(defaultText, kind, enumType);
-            } catch (IllegalArgumentException e) {
-                throw lines.error("field " + name + ": " + e.getMessage());
-            }
-        }
-        return new FieldDef(name, number, repeated, kind, typeName, defaultValue, packed, messageType, enumType);
+        return new FieldDef(name, number, repeated, kind, typeName, defaultValue, options.packed(), messageType,
+                enumType);
     }
 
     /**
      * Protobuf scoping: an enum nested in the enclosing message wins over a top-level type;
      * "Message.Enum" names an enum nested elsewhere.
      */
-    private String resolveTypeName(Body scope, String typeWord) {
+    private String resolveTypeName(SchemaBody scope, String typeWord) {
         if (!scope.enums.isEmpty()) {
             String nested = dotted(scope.type.name(), typeWord);
             if (enums.containsKey(nested)) {
