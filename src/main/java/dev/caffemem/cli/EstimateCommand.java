@@ -6,7 +6,9 @@ import dev.caffemem.model.GpuSettings;
 import dev.caffemem.model.Estimator;
 import dev.caffemem.model.Mode;
 import dev.caffemem.probe.Machine;
+import dev.caffemem.memory.Timeline;
 import dev.caffemem.report.EstimateRenderer;
+import dev.caffemem.report.TimelineRenderer;
 import dev.caffemem.report.Units;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,6 +55,11 @@ public final class EstimateCommand implements Callable<Integer> {
                     + "per-GPU bill, the root's extras apart. Default: ${DEFAULT-VALUE}.")
     int gpus;
 
+    @Option(names = "--timeline",
+            description = "Also print the run's timeline: what the process holds after each event (net init, test "
+                    + "nets, iteration 0's phases, the snapshot) and the most it held during it. JSON always has it.")
+    boolean showTimeline;
+
     @Mixin
     MetricsOptions metricsOptions;
 
@@ -98,10 +105,34 @@ public final class EstimateCommand implements Callable<Integer> {
         return code;
     }
 
+    /** Whether the peak fits, in one line on stderr: and when it does not, where and by how much. */
+    private int verdict(Estimate e, long available, String what, String where) {
+        long need = e.boundBytes();
+        boolean fits = need <= available;
+        Timeline.Event peak = e.peak().event();
+        String line = String.format("%s: peak %s%s needed%s (at %s), %s available", fits ? "fits" : "does NOT fit",
+                Units.bytes(need, output.bytes), what, where, TimelineRenderer.where(peak),
+                Units.bytes(available, output.bytes));
+        if (!fits) {
+            line += String.format("; %s short", Units.bytes(need - available, output.bytes));
+            long steady = e.gpu() == null ? e.totalBytes() : e.gpu().rootDeviceBytes();
+            boolean snapshot = peak.stage() == Timeline.Stage.SNAPSHOT_MODEL
+                    || peak.stage() == Timeline.Stage.SNAPSHOT_SOLVER_STATE;
+            if (snapshot && steady <= available) {
+                line += String.format("; the snapshot is what does not fit: the training itself holds %s",
+                        Units.bytes(steady, output.bytes));
+            }
+        }
+        spec.commandLine().getErr().println(line);
+        spec.commandLine().getErr().flush();
+        return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
+    }
+
     private int estimate(Long available, GpuSettings gpu, MetricsRun metrics) {
         EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
         Estimate e = Estimator.estimate(request);
-        spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
+        spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).withTimeline(showTimeline)
+                .render(e, output.format));
         spec.commandLine().getOut().flush();
         if (metrics.wanted()) {
             long limit = gpu != null ? gpu.capacityBytes() : available != null ? available : Machine.availableBytes();
@@ -109,19 +140,10 @@ public final class EstimateCommand implements Callable<Integer> {
         }
         if (gpu != null) {
             // on a GPU the device's capacity is the limit, always known from the profile
-            boolean fits = e.gpu().fits();
-            spec.commandLine().getErr().printf("%s: %s of device memory needed on %s, %s available%n",
-                    fits ? "fits" : "does NOT fit", Units.bytes(e.boundBytes(), output.bytes), gpu.name(),
-                    Units.bytes(gpu.capacityBytes(), output.bytes));
-            spec.commandLine().getErr().flush();
-            return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
+            return verdict(e, gpu.capacityBytes(), " of device memory", " on " + gpu.name());
         }
         if (available != null) {
-            boolean fits = e.totalBytes() <= available;
-            spec.commandLine().getErr().printf("%s: %s needed, %s available%n", fits ? "fits" : "does NOT fit",
-                    Units.bytes(e.totalBytes(), output.bytes), Units.bytes(available, output.bytes));
-            spec.commandLine().getErr().flush();
-            return fits ? ExitCodes.OK : ExitCodes.DOES_NOT_FIT;
+            return verdict(e, available, "", "");
         }
         return ExitCodes.OK;
     }

@@ -23,6 +23,8 @@ public record Timeline(List<Event> events) {
         NET_INIT_DONE("net init done"),
         /** Net::Init of one of the solver's test nets, one event per layer. */
         TEST_NET_INIT("test net init"),
+        /** Net::ClearParamDiffs at the top of an iteration: every learnable parameter's gradient, zeroed. */
+        CLEAR_DIFFS("clear param diffs"),
         /** A test pass (Solver::Test): trained weights shared, then forward passes. */
         TEST_PASS("test pass"),
         /** The forward pass of one training iteration (or of inference). */
@@ -52,12 +54,13 @@ public record Timeline(List<Event> events) {
      *
      * @param iteration       the training iteration it belongs to, or -1 before the first
      * @param testNet         the solver's test net it concerns, or -1
-     * @param layer           the layer it concerns (NET_INIT, TEST_NET_INIT), or null
+     * @param subject         the layer it concerns (NET_INIT, TEST_NET_INIT), or what it is (e.g. "final
+     *                        snapshot"), or null
      * @param heldBytes       what the process holds once the event is over (on the side that must fit:
      *                        host memory on the CPU, device memory on a GPU)
      * @param highWaterBytes  the most it held at any moment during the event (at least {@code heldBytes})
      */
-    public record Event(Stage stage, int iteration, int testNet, String layer, long heldBytes, long highWaterBytes) {
+    public record Event(Stage stage, int iteration, int testNet, String subject, long heldBytes, long highWaterBytes) {
         public Event {
             Objects.requireNonNull(stage, "stage");
             if (heldBytes < 0 || highWaterBytes < heldBytes) {
@@ -65,7 +68,7 @@ public record Timeline(List<Event> events) {
             }
         }
 
-        /** In words, e.g. "iteration 0: update", "test net 0 init: layer conv1". */
+        /** In words, e.g. "iteration 0: update", "test net init (test net 0), layer conv1". */
         public String describe() {
             StringBuilder sb = new StringBuilder();
             if (iteration >= 0) {
@@ -75,8 +78,9 @@ public record Timeline(List<Event> events) {
             if (testNet >= 0) {
                 sb.append(" (test net ").append(testNet).append(')');
             }
-            if (layer != null) {
-                sb.append(", layer ").append(layer);
+            if (subject != null) {
+                boolean layer = stage == Stage.NET_INIT || stage == Stage.TEST_NET_INIT;
+                sb.append(layer ? ", layer " : " (").append(subject).append(layer ? "" : ")");
             }
             return sb.toString();
         }

@@ -14,12 +14,16 @@ import dev.caffemem.memory.Side;
 public final class Allocations {
     private final List<Buffer> buffers = new ArrayList<>();
     private final Placement placement;
+    private final Clock clock = new Clock();
 
     public Allocations() {
         this(new Placement());
     }
 
-    /** Allocations of one estimate share one placement, so a test net touching the train net's buffers agrees on the side. */
+    /**
+     * Allocations of one estimate share one placement, so a test net touching the train net's buffers agrees
+     * on the side. Each has its own clock: a test net simulated once is placed in each evaluation's time.
+     */
     public Allocations(Placement placement) {
         this.placement = placement;
     }
@@ -28,8 +32,12 @@ public final class Allocations {
         return placement;
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     public Buffer create(BufferKey key, long bytes, Component component, int layer) {
-        Buffer b = new Buffer(key, bytes, component, layer, placement);
+        Buffer b = new Buffer(key, bytes, component, layer, placement, clock);
         buffers.add(b);
         return b;
     }
@@ -83,6 +91,7 @@ public final class Allocations {
         Component[] components = Component.values();
         long[] sums = new long[components.length];
         for (Buffer b : buffers) {
+            // touchedOn is false on both sides once freed
             int sides = (host && b.touchedOn(Side.HOST) ? 1 : 0) + (device && b.touchedOn(Side.DEVICE) ? 1 : 0);
             if (sides > 0) {
                 sums[b.component().ordinal()] += sides * b.bytes();

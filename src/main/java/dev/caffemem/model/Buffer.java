@@ -20,11 +20,17 @@ public final class Buffer {
     private final Component component;
     private final int layer;
     private final Placement placement;
+    private final Clock clock;
     private boolean host;
     private boolean device;
+    /** The ticks of the first touch on each side and of the free, or -1 (see {@link Clock}). */
+    private int hostAt = -1;
+    private int deviceAt = -1;
+    private int freedAt = -1;
 
-    Buffer(BufferKey key, long bytes, Component component, int layer, Placement placement) {
+    Buffer(BufferKey key, long bytes, Component component, int layer, Placement placement, Clock clock) {
         this.placement = placement;
+        this.clock = clock;
         this.key = key;
         this.bytes = bytes;
         this.component = component;
@@ -50,42 +56,87 @@ public final class Buffer {
         return layer;
     }
 
-    /** Allocated on either side. */
+    /** Allocated on either side, and not freed: held by the process now. */
     public boolean touched() {
-        return host || device;
+        return (host || device) && freedAt < 0;
     }
 
     public boolean touchedOn(Side side) {
-        return side == Side.HOST ? host : device;
+        return freedAt < 0 && (side == Side.HOST ? host : device);
+    }
+
+    /** When it was first allocated on {@code side} (a {@link Clock} tick), or -1 if never. */
+    int allocatedAt(Side side) {
+        return side == Side.HOST ? hostAt : deviceAt;
+    }
+
+    /** When it was freed, or -1 if it is still held. */
+    int freedAt() {
+        return freedAt;
+    }
+
+    /**
+     * Frees it (both sides): a buffer Caffe releases, e.g. a layer's own copy of a weight that is then shared,
+     * or a snapshot's temporary copy. Freed buffers are no part of the steady state.
+     */
+    void free() {
+        if ((host || device) && freedAt < 0) {
+            freedAt = clock.tick();
+        }
     }
 
     /** Caffe's cpu_* or gpu_* accessor, whichever side the simulated code is on now. */
     void touch() {
-        if (placement.current() == Side.HOST) {
+        touchOn(placement.current());
+    }
+
+    /**
+     * Allocated, and freed, like {@code other} (a buffer of a test net simulated once, copied into each
+     * evaluation's bill), with {@code other}'s ticks moved into this clock's time by {@code when}.
+     */
+    void touchLike(Buffer other, java.util.function.IntUnaryOperator when) {
+        if (other.host && !host) {
             host = true;
-        } else {
+            hostAt = when.applyAsInt(other.hostAt);
+        }
+        if (other.device && !device) {
             device = true;
+            deviceAt = when.applyAsInt(other.deviceAt);
+        }
+        if (other.freedAt >= 0) {
+            freedAt = when.applyAsInt(other.freedAt);
         }
     }
 
-    /** Allocated on the same sides as {@code other} (a test net's buffer copied into the process bill). */
-    void touchLike(Buffer other) {
-        host |= other.host;
-        device |= other.device;
+    /** Allocated on {@code side} at an earlier tick (what the process made before the simulation recorded it). */
+    void touchOnAt(Side side, int tick) {
+        touchOn(side);
+        if (side == Side.HOST) {
+            hostAt = tick;
+        } else {
+            deviceAt = tick;
+        }
     }
 
     /** Allocated on {@code side}, whatever side the simulated code is on. */
     void touchOn(Side side) {
         if (side == Side.HOST) {
-            host = true;
-        } else {
+            if (!host) {
+                host = true;
+                hostAt = clock.tick();
+            }
+        } else if (!device) {
             device = true;
+            deviceAt = clock.tick();
         }
     }
 
     /** One allocation per side it was touched on. */
     List<Allocation> allocations() {
         List<Allocation> out = new ArrayList<>(2);
+        if (freedAt >= 0) {
+            return out;
+        }
         if (host) {
             out.add(new Allocation(key, bytes, component, Side.HOST));
         }
@@ -97,6 +148,6 @@ public final class Buffer {
 
     @Override
     public String toString() {
-        return key + "=" + bytes + (host ? " host" : "") + (device ? " device" : "") + (touched() ? "" : " (untouched)");
+        return key + "=" + bytes + (host ? " host" : "") + (device ? " device" : "") + (freedAt >= 0 ? " (freed)" : touched() ? "" : " (untouched)");
     }
 }

@@ -2,6 +2,7 @@ package dev.caffemem.model;
 
 import dev.caffemem.memory.Component;
 import dev.caffemem.memory.MemoryBreakdown;
+import dev.caffemem.memory.Timeline;
 import dev.caffemem.net.Phase;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +20,43 @@ import java.util.Map;
  * @param notes          assumptions the estimate rests on, for the user to check
  * @param overheadFeatures the structural features the bookkeeping model priced (train and test nets summed)
  * @param gpu            the device and host bills of a GPU estimate, null in CPU mode
+ * @param peak           the life of the run and its peak, on the side that must fit
  */
 public record Estimate(String netName, Phase phase, Mode mode, String solver, int batch, long caffeLogBytes,
                        MemoryBreakdown breakdown, Map<Component, Long> fixedBytes, Map<Component, Long> perSampleBytes,
                        boolean linear, List<LayerBill> layers, List<TestNetBill> testNets, List<String> notes,
-                       Map<String, Double> overheadFeatures, GpuBill gpu) {
+                       Map<String, Double> overheadFeatures, GpuBill gpu, Peak peak) {
+
+    /**
+     * The run's peak: its timeline (host memory on the CPU, device memory on a GPU; the process's baseline
+     * included) and how the peak grows with the batch.
+     *
+     * @param fixedBytes     the part of the peak that does not grow with the batch
+     * @param perSampleBytes what each extra sample adds to the peak
+     */
+    public record Peak(Timeline timeline, long fixedBytes, long perSampleBytes) {
+        public long bytes() {
+            return timeline.peakBytes();
+        }
+
+        public Timeline.Event event() {
+            return timeline.peak();
+        }
+    }
 
     /** A test net the solver builds: its batch, Caffe's log figure for it, and its total cost. */
     public record TestNetBill(int index, int batch, long caffeLogBytes, long totalBytes) {
     }
 
-    /** The bill that must fit: device memory on a GPU, host memory on the CPU. */
+    /**
+     * The bill that must fit: the peak of host memory on the CPU; on a GPU, the busiest GPU's device memory at
+     * its peak (the root's steady bill plus what the timeline holds beyond its end at the peak).
+     */
     public long boundBytes() {
-        return gpu == null ? totalBytes() : gpu.rootDeviceBytes();
+        if (gpu == null) {
+            return peak.bytes();
+        }
+        return gpu.rootDeviceBytes() + Math.max(0, peak.bytes() - peak.timeline().finalBytes());
     }
 
     public long totalBytes() {

@@ -52,7 +52,7 @@ public final class Estimator {
         return new Estimate(target.graph().spec().name(), req.phase(), req.mode(),
                 req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
                 target.graph().caffeLogBytes(), target.allocations().breakdown(), fixed, perSample, linear,
-                layerBills(target), target.tests(), notes, target.overheadFeatures(), gpu);
+                layerBills(target), target.tests(), notes, target.overheadFeatures(), gpu, peak(target, two, three, batch));
     }
 
     /**
@@ -87,6 +87,17 @@ public final class Estimator {
             }
         }
         return linear;
+    }
+
+    /** The peak, with its own line through the evaluations at 2 and 3, anchored at the target. */
+    private static Estimate.Peak peak(Simulation.Run target, Simulation.Run two, Simulation.Run three, int batch) {
+        long at = target.timeline().peakBytes();
+        if (two == null) {
+            return new Estimate.Peak(target.timeline(), at, 0);
+        }
+        LinearFit line = LinearFit.through(new LinearFit.Point(2, two.timeline().peakBytes()),
+                new LinearFit.Point(3, three.timeline().peakBytes())).anchoredAt(new LinearFit.Point(batch, at));
+        return new Estimate.Peak(target.timeline(), line.fixedRounded(), Math.round(line.perSampleBytes()));
     }
 
     private static List<LayerBill> layerBills(Simulation.Run run) {

@@ -73,19 +73,20 @@ final class GpuBilling {
 
     /**
      * The CUDA context and the libraries' handles: one context, a cuBLAS handle and a cuRAND generator per
-     * thread with a Caffe context, and the nets' cuDNN handles and streams. All on the device.
+     * thread with a Caffe context, and the nets' cuDNN handles and streams. All on the device, from {@code tick}
+     * (the start of the process: they are counted once the nets are known).
      */
-    static void cudaContext(Allocations allocations, GpuSettings s, Counts g) {
+    static void cudaContext(Allocations allocations, GpuSettings s, Counts g, int tick) {
         allocations.create(BufferKey.cuda("context"), s.contextBytes(), Component.CUDA_CONTEXT, -1)
-                .touchOn(Side.DEVICE);
+                .touchOnAt(Side.DEVICE, tick);
         allocations.create(BufferKey.cuda("cublasHandles"), g.threads * s.cublasHandleBytes(), Component.CUDA_CONTEXT,
-                -1).touchOn(Side.DEVICE);
+                -1).touchOnAt(Side.DEVICE, tick);
         allocations.create(BufferKey.cuda("curandGenerators"), g.threads * s.curandGeneratorBytes(),
-                Component.CUDA_CONTEXT, -1).touchOn(Side.DEVICE);
+                Component.CUDA_CONTEXT, -1).touchOnAt(Side.DEVICE, tick);
         allocations.create(BufferKey.cuda("cudnnHandles"), g.cudnnHandles * s.cudnnHandleBytes(),
-                Component.CUDA_CONTEXT, -1).touchOn(Side.DEVICE);
+                Component.CUDA_CONTEXT, -1).touchOnAt(Side.DEVICE, tick);
         allocations.create(BufferKey.cuda("streams"), g.streams * s.streamBytes(), Component.CUDA_CONTEXT, -1)
-                .touchOn(Side.DEVICE);
+                .touchOnAt(Side.DEVICE, tick);
     }
 
     /** The GPU bill of the evaluation at the target, with lines from the evaluations at 2 and 3 (or none). */

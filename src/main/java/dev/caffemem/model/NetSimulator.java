@@ -3,6 +3,7 @@ package dev.caffemem.model;
 import dev.caffemem.memory.BufferKey;
 import dev.caffemem.memory.Component;
 import dev.caffemem.memory.Side;
+import dev.caffemem.memory.Timeline;
 import dev.caffemem.net.NetException;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Shape;
@@ -25,6 +26,9 @@ public final class NetSimulator {
     private final List<LayerRun> runs = new ArrayList<>();
     private final List<LayerBehavior> behaviors = new ArrayList<>();
     private final GpuSettings gpu;
+    private final Map<String, List<SimBlob>> trained;
+    /** The parameter buffers this net created, for releasing the ones no blob points at any more. */
+    private final List<Buffer> ownParamBuffers = new ArrayList<>();
 
     /**
      * @param testNet the solver's test net this is (0, 1, ...), or -1 for the train (or inference) net
@@ -39,6 +43,7 @@ public final class NetSimulator {
         this.mode = mode;
         this.allocations = allocations;
         this.testNet = testNet;
+        this.trained = shared;
         int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
             int producer = producers[b.id()];
@@ -50,17 +55,16 @@ public final class NetSimulator {
             blobs.add(new SimBlob(b.name(), b.shape(), data, diff));
         }
         for (NetGraph.Param p : graph.params()) {
-            if (p.owner() >= 0) {
-                SimBlob owner = params.get(p.owner());
-                params.add(new SimBlob("param" + p.id(), p.shape(), owner.data, owner.diff));
-                continue;
-            }
+            // every layer fills its own parameter blobs in LayerSetUp, shared by name or not; Net::ShareWeights
+            // points the others at the owner's only at the end of Net::Init (src/caffe/net.cpp)
             long bytes = p.shape().count() * Float.BYTES;
             Buffer data = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DATA), bytes,
                     component(Component.PARAM_DATA), p.layer());
             Buffer diff = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DIFF), bytes,
                     component(Component.PARAM_DIFF), p.layer());
             params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
+            ownParamBuffers.add(data);
+            ownParamBuffers.add(diff);
         }
         for (NetGraph.Layer layer : graph.layers()) {
             List<SimBlob> layerParams = new ArrayList<>();
@@ -70,9 +74,6 @@ public final class NetSimulator {
             List<SimBlob> trained = shared.get(layer.name());
             if (trained != null) {
                 checkShareable(layer, trained, layerParams);
-                for (int i = 0; i < trained.size(); i++) {
-                    layerParams.get(i).data = trained.get(i).data;
-                }
             }
             runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
                     component(Component.LAYER_BUFFERS), testNet));
@@ -126,8 +127,12 @@ public final class NetSimulator {
         return out;
     }
 
-    /** Net::Init: every layer's SetUp, including {@code Layer::SetLossWeights}. */
+    /**
+     * Net::Init: every layer's SetUp, including {@code Layer::SetLossWeights}, each an event of the run, then
+     * {@code Net::ShareWeights}: a parameter shared by name drops the copy its layer filled for the owner's.
+     */
     public void setUp() {
+        Timeline.Stage stage = testNet >= 0 ? Timeline.Stage.TEST_NET_INIT : Timeline.Stage.NET_INIT;
         for (int i = 0; i < runs.size(); i++) {
             LayerRun r = runs.get(i);
             behaviors.get(i).setUp(r);
@@ -139,6 +144,45 @@ public final class NetSimulator {
                 if (r.layer().lossWeight(t) != 0) {
                     r.top(t).touchDiff();
                 }
+            }
+            allocations.clock().mark(stage, -1, testNet, r.layer().name());
+        }
+        for (NetGraph.Param p : graph.params()) {
+            if (p.owner() >= 0) {
+                SimBlob owner = params.get(p.owner());
+                params.get(p.id()).data = owner.data;
+                params.get(p.id()).diff = owner.diff;
+            }
+        }
+        releaseUnreferenced();
+    }
+
+    /**
+     * {@code Net::ShareTrainedLayersWith}, at a test net's first test pass: every layer named like a train-net
+     * layer takes the train net's weights (data only), and the test net's own filled copies are released.
+     */
+    public void shareTrainedLayers() {
+        for (LayerRun r : runs) {
+            List<SimBlob> source = trained.get(r.layer().name());
+            if (source != null) {
+                for (int i = 0; i < source.size(); i++) {
+                    r.paramBlobs().get(i).data = source.get(i).data;
+                }
+            }
+        }
+        releaseUnreferenced();
+    }
+
+    /** Frees the parameter buffers this net made that no parameter blob points at any more. */
+    private void releaseUnreferenced() {
+        java.util.Set<Buffer> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (SimBlob p : params) {
+            live.add(p.data);
+            live.add(p.diff);
+        }
+        for (Buffer b : ownParamBuffers) {
+            if (!live.contains(b)) {
+                b.free();
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.caffemem.memory.BufferKey;
 import dev.caffemem.memory.Component;
 import dev.caffemem.memory.Side;
 import dev.caffemem.net.NetGraph;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,14 +29,18 @@ final class Overhead {
                                    int blobObjects, SolverType solver, int copies, int testNet, String role) {
         Map<String, Double> features = cache.features(graph, solver, copies, role);
         GpuSettings gpu = req.gpu();
+        // this net's own buffers only: a test net's, copied into the process's allocations, round in its own
+        // (the CUDA context and handles are no cudaMalloc of Caffe's: nothing to round)
+        List<Buffer> own = allocations.touched().stream()
+                .filter(b -> b.key().testNet() == testNet && b.key().kind() != BufferKey.Kind.CUDA).toList();
         if (gpu == null) {
-            long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(allocations.touched());
+            long bytes = Bookkeeping.objects(features) + Bookkeeping.rounding(own);
             allocations.create(BufferKey.overhead(testNet), bytes, Component.OVERHEAD, -1).touch();
             return features;
         }
         long pinned = 0;
         long device = 0;
-        for (Buffer b : allocations.touched()) {
+        for (Buffer b : own) {
             if (b.touchedOn(Side.HOST)) {
                 pinned += gpu.pinnedChunk(b.bytes()) - b.bytes();
             }

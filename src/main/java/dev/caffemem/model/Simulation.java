@@ -2,6 +2,7 @@ package dev.caffemem.model;
 
 import dev.caffemem.memory.Component;
 import dev.caffemem.memory.Side;
+import dev.caffemem.memory.Timeline;
 import dev.caffemem.net.NetGraph;
 import dev.caffemem.net.Phase;
 import dev.caffemem.prototxt.Message;
@@ -12,8 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One evaluation of a request at one batch: the nets a Caffe process builds (the train net and the solver's
- * test nets, or one inference net), one iteration replayed on them, and every buffer it touches.
+ * One evaluation of a request at one batch: the life of a Caffe process replayed in order (tools/caffe.cpp,
+ * src/caffe/solver.cpp): the train net built layer by layer, the solver's test nets built, then iteration 0
+ * (the gradients cleared, the first test pass, forward, backward, the solver's update) and the snapshot; or,
+ * for inference, the net built and run forward. Every buffer it touches and frees is on the clock.
  */
 final class Simulation {
 
@@ -22,7 +25,7 @@ final class Simulation {
 
     /** What one evaluation leaves behind. */
     record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes,
-               Map<String, Double> overheadFeatures, GpuBilling.Counts gpu) {
+               Map<String, Double> overheadFeatures, GpuBilling.Counts gpu, Timeline timeline) {
         Map<Component, Long> components() {
             return allocations.byComponent();
         }
@@ -30,39 +33,84 @@ final class Simulation {
 
     static Run run(EstimateRequest req, NetCache cache) {
         Allocations allocations = new Allocations();
-        Map<String, Double> features = new TreeMap<>();
-        List<String> notes = new ArrayList<>();
+        Clock clock = allocations.clock();
+        // the CUDA context and handles exist before the first layer; they are priced once the nets are known
+        int processStart = clock.tick();
+        clock.mark(Timeline.Stage.PROCESS_START, -1, -1, null);
         NetGraph graph = cache.graph(req.net(), req.phase(), req.stages(), req.train(), null);
         NetSimulator net = new NetSimulator(graph, req.mode(), allocations, -1, Map.of(), req.gpu());
         GpuBilling.Counts gpu = GpuBilling.Counts.forMainNet(graph, req.gpu() != null);
+        boolean train = req.phase() == Phase.TRAIN;
+        SolverType solverType = train ? req.solver().type() : null;
+        String role = train ? "net.train" : "net.alone";
+        Map<String, Double> features = new TreeMap<>(cache.features(graph, solverType, req.retainedNetCopies(), role));
         net.setUp();
+        clock.mark(Timeline.Stage.NET_INIT_DONE, -1, -1, null, Bookkeeping.objects(features));
         List<Estimate.TestNetBill> tests = new ArrayList<>();
-        if (req.phase() == Phase.TRAIN) {
-            net.clearParamDiffs();
-            net.forward();
-            net.backward();
-            // ApplyUpdate's kernels: the solver's buffers live where the math runs
-            allocations.placement().on(req.gpu() != null ? Side.DEVICE : Side.HOST, () ->
-                    SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
-                            req.solver(), req.mode()));
-            features.putAll(Overhead.add(cache, req, allocations, graph, net.blobObjects(), req.solver().type(),
-                    req.retainedNetCopies(), -1, "net.train"));
+        List<String> notes = new ArrayList<>();
+        if (train) {
+            iteration(req, cache, allocations, net, graph, features, gpu, tests);
             if (req.solver().assumed()) {
-                notes.add("no solver given: SGD with momentum assumed, and no test net");
-            }
-            int index = 0;
-            for (SolverSettings.TestNet t : req.solver().testNets()) {
-                tests.add(TestNets.add(req, cache, t, index++, net, allocations, features, gpu));
+                notes.add("no solver given: SGD with momentum assumed, no test net, and Caffe's default final snapshot");
             }
         } else {
             net.forward();
-            features.putAll(Overhead.add(cache, req, allocations, graph, net.blobObjects(), null,
-                    req.retainedNetCopies(), -1, "net.alone"));
+            clock.mark(Timeline.Stage.FORWARD, -1, -1, null);
+        }
+        Overhead.add(cache, req, allocations, graph, net.blobObjects(), solverType, req.retainedNetCopies(), -1, role);
+        if (train && req.solver().schedule().snapshots()) {
+            SnapshotModel.simulate(clock, graph, req.solver());
         }
         if (req.gpu() != null) {
-            GpuBilling.cudaContext(allocations, req.gpu(), gpu);
+            GpuBilling.cudaContext(allocations, req.gpu(), gpu, processStart);
         }
-        return new Run(graph, allocations, tests, notes, features, gpu);
+        Timeline timeline = Timelines.of(allocations, req.gpu() != null ? Side.DEVICE : Side.HOST, req.gpu(),
+                ProcessBaseline.bytes(req.mode()));
+        return new Run(graph, allocations, tests, notes, features, gpu, timeline);
+    }
+
+    /**
+     * Solver construction's test nets, then iteration 0 as Solver::Step runs it: ClearParamDiffs, the test pass
+     * (with test_initialization, else at the first test_interval), ForwardBackward, ApplyUpdate.
+     */
+    private static void iteration(EstimateRequest req, NetCache cache, Allocations allocations, NetSimulator net,
+                                  NetGraph graph, Map<String, Double> features, GpuBilling.Counts gpu,
+                                  List<Estimate.TestNetBill> tests) {
+        Clock clock = allocations.clock();
+        List<SolverSettings.TestNet> testNets = req.solver().testNets();
+        List<TestNets.Run> runs = new ArrayList<>();
+        List<Integer> initBases = new ArrayList<>();
+        for (int k = 0; k < testNets.size(); k++) {
+            TestNets.Run run = TestNets.of(req, cache, testNets.get(k), k, net, allocations.placement());
+            runs.add(run);
+            initBases.add(TestNets.placeInit(run, clock));
+        }
+        net.clearParamDiffs();
+        clock.mark(Timeline.Stage.CLEAR_DIFFS, 0, -1, null);
+        boolean testFirst = req.solver().testInitialization();
+        if (testFirst) {
+            passes(runs, initBases, 0, allocations, features, gpu, tests);
+        }
+        net.forward();
+        clock.mark(Timeline.Stage.FORWARD, 0, -1, null);
+        net.backward();
+        clock.mark(Timeline.Stage.BACKWARD, 0, -1, null);
+        // ApplyUpdate's kernels: the solver's buffers live where the math runs
+        allocations.placement().on(req.gpu() != null ? Side.DEVICE : Side.HOST, () ->
+                SolverModel.apply(allocations, net.learnableParams(), learnableLayers(graph), decayMults(graph),
+                        req.solver(), req.mode()));
+        clock.mark(Timeline.Stage.UPDATE, 0, -1, null);
+        if (!testFirst) {
+            int at = (int) Math.min(Integer.MAX_VALUE, Math.max(1, req.solver().schedule().testInterval()));
+            passes(runs, initBases, at, allocations, features, gpu, tests);
+        }
+    }
+
+    private static void passes(List<TestNets.Run> runs, List<Integer> initBases, int iteration, Allocations allocations,
+                               Map<String, Double> features, GpuBilling.Counts gpu, List<Estimate.TestNetBill> tests) {
+        for (int k = 0; k < runs.size(); k++) {
+            tests.add(TestNets.placePass(runs.get(k), initBases.get(k), iteration, allocations, features, gpu));
+        }
     }
 
     private static List<Integer> learnableLayers(NetGraph graph) {

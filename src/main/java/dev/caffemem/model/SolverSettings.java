@@ -6,12 +6,45 @@ import java.util.List;
 
 /**
  * The solver settings that change memory: the solver type, L1 regularization (which touches temp_),
- * and the test nets the solver builds.
+ * the test nets the solver builds, and when it tests and snapshots.
  *
  * @param assumed true when no solver file was given and Caffe's defaults plus SGD with momentum are assumed
  */
 public record SolverSettings(SolverType type, String regularization, double weightDecay, int iterSize,
-                             List<TestNet> testNets, boolean testInitialization, boolean assumed) {
+                             List<TestNet> testNets, boolean testInitialization, Schedule schedule, boolean assumed) {
+
+    /**
+     * When the solver tests and snapshots ({@code Solver::Step} and {@code Solver::Solve}).
+     *
+     * @param maxIter            iterations to run
+     * @param testInterval       a test pass every this many iterations (0: none)
+     * @param snapshotInterval   a snapshot every this many iterations (0: none)
+     * @param snapshotAfterTrain a snapshot after the last iteration unless one was just written
+     * @param hdf5               snapshot_format: HDF5 (else BINARYPROTO)
+     * @param snapshotDiff       the snapshot also holds every parameter's gradient
+     */
+    public record Schedule(long maxIter, long testInterval, long snapshotInterval, boolean snapshotAfterTrain,
+                           boolean hdf5, boolean snapshotDiff) {
+
+        /** Caffe's defaults for a solver that says nothing: the final snapshot only, in BINARYPROTO. */
+        public static final Schedule DEFAULTS = new Schedule(0, 0, 0, true, false, false);
+
+        /** Whether Solver::Solve writes a snapshot at all (at an interval, or the final one). */
+        public boolean snapshots() {
+            return snapshotInterval > 0 && maxIter >= snapshotInterval || snapshotAfterTrain;
+        }
+
+        /** Whether the final snapshot is written (after the last iteration, unless the interval just wrote one). */
+        public boolean finalSnapshot() {
+            return snapshotAfterTrain && (snapshotInterval == 0 || maxIter % snapshotInterval != 0);
+        }
+
+        static Schedule of(Message solver) {
+            return new Schedule(solver.getLong("max_iter"), solver.getLong("test_interval"), solver.getLong("snapshot"),
+                    solver.getBool("snapshot_after_train"), solver.getEnum("snapshot_format").equals("HDF5"),
+                    solver.getBool("snapshot_diff"));
+        }
+    }
 
     /**
      * One TEST net instance the solver creates.
@@ -29,15 +62,17 @@ public record SolverSettings(SolverType type, String regularization, double weig
 
     /** No solver file: plain SGD with momentum, no test net. */
     public static SolverSettings assumedSgd() {
-        return new SolverSettings(SolverType.SGD, "L2", 0, 1, List.of(), true, true);
+        return new SolverSettings(SolverType.SGD, "L2", 0, 1, List.of(), true, Schedule.DEFAULTS, true);
     }
 
     public SolverSettings withType(SolverType t) {
-        return new SolverSettings(t, regularization, weightDecay, iterSize, testNets, testInitialization, assumed);
+        return new SolverSettings(t, regularization, weightDecay, iterSize, testNets, testInitialization, schedule,
+                assumed);
     }
 
     public SolverSettings withoutTestNets() {
-        return new SolverSettings(type, regularization, weightDecay, iterSize, List.of(), testInitialization, assumed);
+        return new SolverSettings(type, regularization, weightDecay, iterSize, List.of(), testInitialization, schedule,
+                assumed);
     }
 
     /** Reads a SolverParameter, resolving the legacy solver_type enum as {@code UpgradeSolverType} does. */
@@ -62,7 +97,7 @@ public record SolverSettings(SolverType type, String regularization, double weig
                     + "\"; Caffe knows L1 and L2");
         }
         return new SolverSettings(type, reg, solver.getDouble("weight_decay"), Math.max(1, solver.getInt("iter_size")),
-                testNets(solver), solver.getBool("test_initialization"), false);
+                testNets(solver), solver.getBool("test_initialization"), Schedule.of(solver), false);
     }
 
     /** {@code Solver::InitTestNets}: explicit test nets first, then generic instances of the train net file. */

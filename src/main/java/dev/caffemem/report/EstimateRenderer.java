@@ -21,9 +21,18 @@ public final class EstimateRenderer {
             "solver", "buffers", "total");
 
     private final boolean exact;
+    private final TimelineRenderer timeline;
+    private boolean withTimeline;
 
     public EstimateRenderer(boolean exactBytes) {
         this.exact = exactBytes;
+        this.timeline = new TimelineRenderer(exactBytes);
+    }
+
+    /** Also print the run's timeline (text and Markdown; JSON always has it). */
+    public EstimateRenderer withTimeline(boolean show) {
+        this.withTimeline = show;
+        return this;
     }
 
     public String render(Estimate e, ReportFormat format) {
@@ -124,6 +133,9 @@ public final class EstimateRenderer {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Total: %s = %s fixed + %s per sample x %d%n", fmt(e.totalBytes(), false),
                 fmt(e.fixedTotal(), false), fmt(e.perSampleTotal(), false), e.batch()));
+        Estimate.Peak p = e.peak();
+        sb.append(String.format(Locale.ROOT, "Peak:  %s = %s fixed + %s per sample x %d, at %s%n", fmt(p.bytes(), false),
+                fmt(p.fixedBytes(), false), fmt(p.perSampleBytes(), false), e.batch(), TimelineRenderer.where(p.event())));
         sb.append(String.format(Locale.ROOT, "Caffe logs \"Memory required for data: %d\" (%s): %s of this bill.%n",
                 e.caffeLogBytes(), Units.bytes(e.caffeLogBytes(), false),
                 e.totalBytes() == 0 ? "n/a" : Units.percent((double) e.caffeLogBytes() / e.totalBytes())));
@@ -136,8 +148,11 @@ public final class EstimateRenderer {
 
     private String text(Estimate e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(headline(e)).append("\n\n").append(layerTable(e).text()).append('\n')
-                .append(componentTable(e).text()).append('\n').append(summary(e));
+        sb.append(headline(e)).append('\n').append(timeline.headline(e)).append("\n\n").append(layerTable(e).text())
+                .append('\n').append(componentTable(e).text()).append('\n').append(summary(e));
+        if (withTimeline) {
+            sb.append("\nTimeline:\n").append(timeline.table(e.peak().timeline()).text());
+        }
         if (e.gpu() != null) {
             sb.append(gpuSummary(e));
         }
@@ -150,10 +165,14 @@ public final class EstimateRenderer {
 
     private String markdown(Estimate e) {
         StringBuilder sb = new StringBuilder();
-        sb.append("### ").append(headline(e)).append("\n\n").append(layerTable(e).markdown()).append('\n')
+        sb.append("### ").append(headline(e)).append("\n\n").append(timeline.headline(e)).append("\n\n")
+                .append(layerTable(e).markdown()).append('\n')
                 .append(componentTable(e).markdown()).append('\n').append(summary(e).replace("\n", "\n\n"));
         if (e.gpu() != null) {
             sb.append(gpuSummary(e).replace("\n", "\n\n"));
+        }
+        if (withTimeline) {
+            sb.append(timeline.table(e.peak().timeline()).markdown()).append('\n');
         }
         e.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
         return sb.toString();
@@ -180,7 +199,7 @@ public final class EstimateRenderer {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static String json(Estimate e) {
+    private String json(Estimate e) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("net", e.netName());
@@ -193,6 +212,7 @@ public final class EstimateRenderer {
         root.put("fixedBytes", e.fixedTotal());
         root.put("perSampleBytes", e.perSampleTotal());
         root.put("linear", e.linear());
+        timeline.json(root, e);
         root.set("components", components(mapper, e.breakdown().components()));
         root.set("fixed", components(mapper, e.fixedBytes()));
         root.set("perSample", components(mapper, e.perSampleBytes()));

@@ -74,7 +74,8 @@ class GpuEstimateTest {
         assertThat(cpu.gpu()).isNull();
         assertThat(cpu.breakdown().bytes(Component.WORKSPACE)).isZero();
         assertThat(cpu.breakdown().bytes(Component.CUDA_CONTEXT)).isZero();
-        assertThat(cpu.boundBytes()).isEqualTo(cpu.totalBytes());
+        // on the CPU what must fit is the host's peak
+        assertThat(cpu.boundBytes()).isEqualTo(cpu.peak().bytes()).isGreaterThanOrEqualTo(cpu.totalBytes());
     }
 
     @Test
