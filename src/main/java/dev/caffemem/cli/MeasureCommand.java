@@ -39,7 +39,7 @@ public final class MeasureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EstimateRequest request = NetLoader.request(net, Mode.CPU);
         int batch = dev.caffemem.model.Estimator.estimate(request).batch();
-        Probe.Settings settings = new Probe.Settings(List.of(batch, batch + 1), false, false, false,
+        Probe.Settings settings = new Probe.Settings(List.of(batch, batch + 1), false, false, false, false,
                 ProbeCommand.duration(timeout), false, null, false, line -> {
                     spec.commandLine().getErr().println("caffemem measure: " + line);
                     spec.commandLine().getErr().flush();

@@ -134,8 +134,17 @@ final class NetLoader {
         Message solverParam = l.solverParam();
         // an inline net_param stays alive twice (the caller's SolverParameter and the solver's own copy);
         // a net Caffe reads from a file is freed after Net::Init
+        if (o.threads != null && o.threads < 1) {
+            throw new CliException(ExitCodes.USAGE, "--threads " + o.threads + ": at least 1");
+        }
+        Path here = (o.dataRoot != null ? o.dataRoot : Path.of("")).toAbsolutePath();
+        dev.caffemem.model.Runtime runtime = new dev.caffemem.model.Runtime(
+                o.threads != null ? o.threads : java.lang.Runtime.getRuntime().availableProcessors(),
+                o.weights != null ? o.weights : o.phase == dev.caffemem.net.Phase.TEST,
+                dev.caffemem.net.DataFiles.hdf5(l.net(), here), dev.caffemem.net.DataFiles.datasets(l.net(), here));
         return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
-                f -> NetSpec.read(resolve(f, solverFile, testNetPos(solverParam, f))), stages, l.inlineNet() ? 2 : 0);
+                f -> NetSpec.read(resolve(f, solverFile, testNetPos(solverParam, f))), stages, l.inlineNet() ? 2 : 0)
+                .withRuntime(runtime);
     }
 
     /** Where the solver names a test_net file, so that "not found" can point at it. */

@@ -43,6 +43,22 @@ public final class NetOptions {
                     + "N stands for the batch. Repeatable.")
     List<String> topShapes = new ArrayList<>();
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "OpenBLAS threads of the Caffe process (each makes its packing buffers resident at the first "
+                    + "GEMM). Default: this machine's processors.")
+    Integer threads;
+
+    @Option(names = "--weights", negatable = true,
+            description = "The run loads trained weights after building its net (caffe test always does; caffe train "
+                    + "--weights when fine-tuning): the parsed .caffemodel and the net's own weights coexist for a "
+                    + "moment. Default: yes for --phase TEST, no for training.")
+    Boolean weights;
+
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "The directory Caffe runs in: data sources written as relative paths (LMDB, HDF5 lists) are "
+                    + "looked up under it to count the files they read. Default: the current directory.")
+    Path dataRoot;
+
     @Option(names = "--stage", paramLabel = "STAGE",
             description = "Extra NetState stage for include/exclude rules. Repeatable.")
     List<String> stages = new ArrayList<>();
@@ -58,6 +74,9 @@ public final class NetOptions {
         o.inputShapes = new ArrayList<>(inputShapes);
         o.topShapes = new ArrayList<>(topShapes);
         o.stages = new ArrayList<>(stages);
+        o.threads = threads;
+        o.dataRoot = dataRoot;
+        o.weights = weights;
         return o;
     }
 }

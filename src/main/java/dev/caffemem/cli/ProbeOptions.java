@@ -20,6 +20,11 @@ public final class ProbeOptions {
     @Option(names = "--with-test-net", description = "Build and run the solver's test nets too (they cost memory in training).")
     boolean withTestNet;
 
+    @Option(names = "--with-snapshot", description = "Write the snapshot at each point after iteration 0 (in the "
+            + "solver's format, into the probe's temporary directory, removed afterwards), so that the snapshot's "
+            + "peak is measured too.")
+    boolean withSnapshot;
+
     @Option(names = "--real-data", description = "Run the data layers as they are (their sources must exist), so that "
             + "prefetch buffers are measured rather than modelled.")
     boolean realData;
@@ -49,6 +54,7 @@ public final class ProbeOptions {
         o.points = new ArrayList<>(other);
         o.verify = verify;
         o.withTestNet = withTestNet;
+        o.withSnapshot = withSnapshot;
         o.realData = realData;
         o.timeout = timeout;
         o.memoryLimit = memoryLimit;
@@ -115,7 +121,8 @@ public final class ProbeOptions {
     }
 
     Probe.Settings settings(Consumer<String> progress) {
-        return new Probe.Settings(points, verify, withTestNet, realData, ProbeCommand.duration(timeout), caffeLog,
+        return new Probe.Settings(points, verify, withTestNet, withSnapshot, realData, ProbeCommand.duration(timeout),
+                caffeLog,
                 memoryLimitBytes(), isolatePoints, progress);
     }
 }

@@ -4,6 +4,7 @@ import dev.caffemem.memory.Allocation;
 import dev.caffemem.memory.Component;
 import dev.caffemem.memory.MemoryBreakdown;
 import dev.caffemem.memory.Side;
+import dev.caffemem.memory.Timeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,25 @@ import java.util.Map;
  * @param seconds         wall time per phase: load (first point of a child), build, fill, step (the first
  *                        iteration, allocations included), and forward, backward, update (a second iteration)
  * @param gpu             what the GPU showed, on a GPU run; null on the CPU
+ * @param phases          the run's phases as the child measured them, in order (empty from an older child)
  */
 public record PointResult(int batch, List<Allocation> buffers, List<Blob> blobs, long caffeLogBytes,
                           List<Long> testCaffeLogBytes, long allocatorBytes, long rssBytes, long rssPeakBytes,
-                          long allocatorBaseline, Map<String, Double> seconds, Gpu gpu) {
+                          long allocatorBaseline, Map<String, Double> seconds, Gpu gpu, List<PhaseReading> phases) {
+
+    public PointResult {
+        phases = phases == null ? List.of() : List.copyOf(phases);
+    }
+
+    /**
+     * One phase of the point's run, measured in the child between two readings.
+     *
+     * @param heldBytes      glibc's in-use bytes at the end of the phase, less the point's baseline
+     * @param highWaterBytes the process's peak resident memory during the phase (VmHWM, reset at its start), less
+     *                       its resident memory at the point's baseline
+     */
+    public record PhaseReading(Timeline.Phase phase, long heldBytes, long highWaterBytes, double seconds) {
+    }
 
     /**
      * Device memory around one point on a GPU.

@@ -65,9 +65,10 @@ public final class ProbeComparison {
         if (in.gpu() != null) {
             DeviceRows.add(in.gpu(), estimate, points, in.verified(), in.target(), rows, notes);
         }
+        List<ProbeReport.PhaseComparison> phases = PhaseRows.of(estimate, points, in.verified(), in.target(), notes);
         return new ProbeReport(in.netName(), in.phase(), estimate.solver(), in.device(), in.target(), points, rows,
                 total.fit(), fit(points, PointResult::blobBytes), fit(points, PointResult::rssBytes), in.verified(),
-                notes, seconds);
+                notes, seconds, phases);
     }
 
     static LinearFit fit(List<PointResult> points, ToLongFunction<PointResult> value) {

@@ -17,16 +17,28 @@ import java.util.Map;
  * @param blobFit     the line through the census totals
  * @param rssFit      the line through the anonymous RSS growth
  * @param notes       what the user should know (skipped points, nonlinear components, assumptions)
+ * @param phases      the run's life at the target, phase by phase: what is held at each phase's end and the
+ *                    most held during it, estimated, extrapolated and measured (empty for an older child)
  */
 public record ProbeReport(String netName, Phase phase, String solver, String device, int targetBatch,
                           List<PointResult> points, List<Comparison> comparisons, LinearFit allocatorFit,
                           LinearFit blobFit, LinearFit rssFit, PointResult verified, List<String> notes,
-                          double seconds) {
+                          double seconds, List<PhaseComparison> phases) {
 
     public ProbeReport {
         points = List.copyOf(points);
         comparisons = List.copyOf(comparisons);
         notes = List.copyOf(notes);
+        phases = List.copyOf(phases);
+    }
+
+    /**
+     * One phase of the run at the target.
+     *
+     * @param held      what is held at the phase's end (glibc's count in the child)
+     * @param highWater the most held during the phase (the child's peak resident memory)
+     */
+    public record PhaseComparison(dev.caffemem.memory.Timeline.Phase phase, Comparison held, Comparison highWater) {
     }
 
     /** The GPU the points ran on (its name, driver and memory), or null on the CPU. */

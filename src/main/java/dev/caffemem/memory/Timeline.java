@@ -21,6 +21,11 @@ public record Timeline(List<Event> events) {
         NET_INIT("net init"),
         /** The end of Net::Init: weights shared by name replace the layers' own copies. */
         NET_INIT_DONE("net init done"),
+        /**
+         * Reading trained weights (a .caffemodel) into the built net: the whole file is parsed into one message
+         * that holds every blob while the weights are copied in ({@code Net::CopyTrainedLayersFrom}).
+         */
+        LOAD_WEIGHTS("load weights"),
         /** Net::Init of one of the solver's test nets, one event per layer. */
         TEST_NET_INIT("test net init"),
         /** Net::ClearParamDiffs at the top of an iteration: every learnable parameter's gradient, zeroed. */
@@ -47,6 +52,60 @@ public record Timeline(List<Event> events) {
         public String label() {
             return label;
         }
+
+        /** The coarser phase a probe measures this stage in. */
+        public Phase phase() {
+            return switch (this) {
+                case PROCESS_START -> Phase.START;
+                case NET_INIT, NET_INIT_DONE, LOAD_WEIGHTS, TEST_NET_INIT -> Phase.INIT;
+                case CLEAR_DIFFS -> Phase.CLEAR_DIFFS;
+                case TEST_PASS -> Phase.TEST_PASS;
+                case FORWARD -> Phase.FORWARD;
+                case BACKWARD -> Phase.BACKWARD;
+                case UPDATE -> Phase.UPDATE;
+                case SNAPSHOT_MODEL, SNAPSHOT_SOLVER_STATE -> Phase.SNAPSHOT;
+            };
+        }
+    }
+
+    /**
+     * The phases a real process can be measured between (the probe's child reads the allocator and resets the
+     * peak at each): building the solver and its nets, then iteration 0's steps and the snapshot.
+     */
+    public enum Phase {
+        START("start"), INIT("init"), CLEAR_DIFFS("clear diffs"), TEST_PASS("test pass"), FORWARD("forward"),
+        BACKWARD("backward"), UPDATE("update"), SNAPSHOT("snapshot");
+
+        private final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One phase of a run: what is held at its end and the most held during it.
+     *
+     * @param heldBytes      what is held when the phase is over
+     * @param highWaterBytes the most held at any moment of it
+     */
+    public record PhaseBytes(Phase phase, long heldBytes, long highWaterBytes) {
+    }
+
+    /** The events grouped by phase, in the order the phases first come, each phase once. */
+    public List<PhaseBytes> phases() {
+        java.util.Map<Phase, PhaseBytes> out = new java.util.LinkedHashMap<>();
+        for (Event e : events) {
+            Phase p = e.stage().phase();
+            PhaseBytes before = out.get(p);
+            long high = before == null ? e.highWaterBytes() : Math.max(before.highWaterBytes(), e.highWaterBytes());
+            out.put(p, new PhaseBytes(p, e.heldBytes(), high));
+        }
+        return List.copyOf(out.values());
     }
 
     /**

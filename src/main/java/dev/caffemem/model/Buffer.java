@@ -27,6 +27,12 @@ public final class Buffer {
     private int hostAt = -1;
     private int deviceAt = -1;
     private int freedAt = -1;
+    /**
+     * The ticks of the first write on each side, or -1: Caffe allocates with calloc, whose fresh pages become
+     * resident only when written, so a buffer that is allocated and never written costs no resident memory.
+     */
+    private int hostWrittenAt = -1;
+    private int deviceWrittenAt = -1;
 
     Buffer(BufferKey key, long bytes, Component component, int layer, Placement placement, Clock clock) {
         this.placement = placement;
@@ -70,6 +76,11 @@ public final class Buffer {
         return side == Side.HOST ? hostAt : deviceAt;
     }
 
+    /** When it was first written on {@code side} (its pages became resident), or -1 if never. */
+    int writtenAt(Side side) {
+        return side == Side.HOST ? hostWrittenAt : deviceWrittenAt;
+    }
+
     /** When it was freed, or -1 if it is still held. */
     int freedAt() {
         return freedAt;
@@ -98,10 +109,12 @@ public final class Buffer {
         if (other.host && !host) {
             host = true;
             hostAt = when.applyAsInt(other.hostAt);
+            hostWrittenAt = other.hostWrittenAt < 0 ? -1 : when.applyAsInt(other.hostWrittenAt);
         }
         if (other.device && !device) {
             device = true;
             deviceAt = when.applyAsInt(other.deviceAt);
+            deviceWrittenAt = other.deviceWrittenAt < 0 ? -1 : when.applyAsInt(other.deviceWrittenAt);
         }
         if (other.freedAt >= 0) {
             freedAt = when.applyAsInt(other.freedAt);
@@ -113,13 +126,34 @@ public final class Buffer {
         touchOn(side);
         if (side == Side.HOST) {
             hostAt = tick;
+            hostWrittenAt = tick;
         } else {
             deviceAt = tick;
+            deviceWrittenAt = tick;
         }
     }
 
-    /** Allocated on {@code side}, whatever side the simulated code is on. */
+    /** Allocated and written on {@code side}, whatever side the simulated code is on. */
     void touchOn(Side side) {
+        allocateOn(side);
+        if (side == Side.HOST) {
+            if (hostWrittenAt < 0) {
+                hostWrittenAt = clock.tick();
+            }
+        } else if (deviceWrittenAt < 0) {
+            deviceWrittenAt = clock.tick();
+        }
+    }
+
+    /**
+     * Allocated on the current side but not written: a mutable pointer taken and not used (the Caffe-engine
+     * Convolution's bottom diff when it does not propagate down, a 1x1 convolution's column buffer).
+     */
+    void allocateOnly() {
+        allocateOn(placement.current());
+    }
+
+    private void allocateOn(Side side) {
         if (side == Side.HOST) {
             if (!host) {
                 host = true;

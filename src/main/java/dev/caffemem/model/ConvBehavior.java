@@ -71,16 +71,27 @@ final class ConvBehavior implements LayerBehavior {
         for (int i = 0; i < r.tops().size(); i++) {
             r.top(i).touchDiff();
             r.bottom(i).touchData();
-            r.bottom(i).touchDiff();
+            if (r.propagateDown(i)) {
+                r.bottom(i).touchDiff();
+            } else {
+                // Backward_cpu takes bottom[i]->mutable_cpu_diff() before it checks propagate_down: allocated,
+                // never written (conv_layer.cpp, deconv_layer.cpp)
+                r.bottom(i).allocateDiff();
+            }
             if (g.biasTerm() && r.paramPropagateDown(1)) {
                 r.param(1).touchDiff();
             }
             if (r.paramPropagateDown(0) && !g.is1x1()) {
                 col.touchData();
             }
-            if (r.propagateDown(i) && (deconv ? !g.is1x1() : true)) {
-                // conv: backward_cpu_gemm takes col_buffer_'s pointer even for 1x1
-                col.touchData();
+            if (r.propagateDown(i)) {
+                if (!g.is1x1()) {
+                    col.touchData();
+                } else if (!deconv) {
+                    // backward_cpu_gemm takes col_buffer_'s pointer, then uses the bottom diff itself for 1x1
+                    // (base_conv_layer.cpp): allocated, never written
+                    col.allocateData();
+                }
             }
         }
     }

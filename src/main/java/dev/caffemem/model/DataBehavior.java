@@ -29,6 +29,12 @@ final class DataBehavior implements LayerBehavior {
             Shape data = r.top(0).shape();
             r.internal("added_data", data.count()).touchData();
             r.internal("added_label", data.dim(0)).touchData();
+        } else if (type.equals("HDF5Data")) {
+            // LoadHDF5FileData reads the whole current file into blobs of its datasets' shapes at setup
+            Long file = r.runtime().hdf5FileBytes().get(r.params("hdf5_data_param").getString("source"));
+            if (file != null) {
+                r.detached("hdf5_file", (file + Float.BYTES - 1) / Float.BYTES, Component.LAYER_BUFFERS, true);
+            }
         } else if (type.equals("DummyData")) {
             for (int i = 0; i < r.tops().size(); i++) {
                 if (fillerType(r, i).equals("constant")) {

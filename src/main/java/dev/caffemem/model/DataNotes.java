@@ -10,7 +10,7 @@ final class DataNotes {
     private DataNotes() {
     }
 
-    static List<String> of(NetGraph graph, Mode mode) {
+    static List<String> of(NetGraph graph, Mode mode, Runtime runtime) {
         List<String> notes = new ArrayList<>();
         for (NetGraph.Layer l : graph.layers()) {
             String name = "layer \"" + l.name() + "\" (" + l.type() + ")";
@@ -21,8 +21,13 @@ final class DataNotes {
                         ? " prefetch batches held twice, in pinned host memory and on the device (data_param.prefetch);"
                         + " its tops point into the device copies"
                         : " prefetch batches held on the host (data_param.prefetch); its tops point into them"));
-                case "HDF5Data" -> notes.add(name + ": also holds the whole current HDF5 file in memory, "
-                        + "which is not counted (its size is not in the prototxt)");
+                case "HDF5Data" -> {
+                    String source = l.spec().params("hdf5_data_param").getString("source");
+                    Long file = runtime.hdf5FileBytes().get(source);
+                    notes.add(name + ": holds the whole current HDF5 file in memory: " + (file != null
+                            ? "counted as the size of the first file " + source + " lists (" + file + " bytes)"
+                            : "not counted, " + source + " or the first file it lists is not at hand here"));
+                }
                 case "MemoryData" -> notes.add(name + ": its tops point into the arrays given to Reset/AddMatVector,"
                         + " which are not counted");
                 case "Filter" -> notes.add(name + ": counted as keeping every item (an upper bound)");

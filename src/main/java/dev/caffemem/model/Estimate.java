@@ -33,8 +33,10 @@ public record Estimate(String netName, Phase phase, Mode mode, String solver, in
      *
      * @param fixedBytes     the part of the peak that does not grow with the batch
      * @param perSampleBytes what each extra sample adds to the peak
+     * @param datasetBytes   the LMDB/LevelDB files the data layers map, at most: file-backed pages that grow as
+     *                       the dataset is read and that the kernel can reclaim, so not in the peak
      */
-    public record Peak(Timeline timeline, long fixedBytes, long perSampleBytes) {
+    public record Peak(Timeline timeline, long fixedBytes, long perSampleBytes, long datasetBytes) {
         public long bytes() {
             return timeline.peakBytes();
         }

@@ -19,13 +19,15 @@ import java.util.function.Function;
  * @param retainedNetCopies copies of the whole NetParameter the process keeps alive besides each layer's
  *                       own (see {@link Bookkeeping#features}): 0 for nets Caffe reads from files
  * @param gpu            the device in GPU mode (its capacity and overheads), null in CPU mode
+ * @param runtime        the process around the nets: OpenBLAS threads, loaded weights, data files
  */
 public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSettings solver, ShapeOverrides train,
                               ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages,
-                              int retainedNetCopies, GpuSettings gpu) {
+                              int retainedNetCopies, GpuSettings gpu, Runtime runtime) {
 
     public EstimateRequest {
         stages = List.copyOf(stages);
+        runtime = runtime == null ? Runtime.DEFAULT : runtime;
         if ((mode == Mode.GPU) != (gpu != null)) {
             throw new IllegalArgumentException("GPU mode needs the device's settings, and only GPU mode takes them");
         }
@@ -35,7 +37,7 @@ public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSetting
                            ShapeOverrides test, Function<String, Message> testNetLoader, List<String> stages,
                            int retainedNetCopies) {
         this(net, phase, mode, solver, train, test, testNetLoader, stages, retainedNetCopies,
-                mode == Mode.GPU ? GpuSettings.assumedFor("unnamed GPU", Long.MAX_VALUE) : null);
+                mode == Mode.GPU ? GpuSettings.assumedFor("unnamed GPU", Long.MAX_VALUE) : null, Runtime.DEFAULT);
     }
 
     /** A request for a net Caffe reads from a file (no retained copies). */
@@ -46,13 +48,19 @@ public record EstimateRequest(Message net, Phase phase, Mode mode, SolverSetting
 
     public EstimateRequest withBatch(Integer batch) {
         return new EstimateRequest(net, phase, mode, solver, train.withBatch(batch), test, testNetLoader, stages,
-                retainedNetCopies, gpu);
+                retainedNetCopies, gpu, runtime);
+    }
+
+    /** The same request in another process setting. */
+    public EstimateRequest withRuntime(Runtime r) {
+        return new EstimateRequest(net, phase, mode, solver, train, test, testNetLoader, stages, retainedNetCopies, gpu,
+                r);
     }
 
 
     /** The same request on a GPU ({@code gpu} non-null) or on the CPU ({@code gpu} null). */
     public EstimateRequest onDevice(GpuSettings gpu) {
         return new EstimateRequest(net, phase, gpu == null ? Mode.CPU : Mode.GPU, solver, train, test, testNetLoader,
-                stages, retainedNetCopies, gpu);
+                stages, retainedNetCopies, gpu, runtime);
     }
 }

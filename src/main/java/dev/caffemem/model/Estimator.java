@@ -44,7 +44,7 @@ public final class Estimator {
         boolean linear = fit(two, three, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
         // said once, of the estimated net (the runs at other batches only give the line)
-        notes.addAll(DataNotes.of(target.graph(), req.mode()));
+        notes.addAll(DataNotes.of(target.graph(), req.mode(), req.runtime()));
         if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
         }
@@ -52,7 +52,8 @@ public final class Estimator {
         return new Estimate(target.graph().spec().name(), req.phase(), req.mode(),
                 req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
                 target.graph().caffeLogBytes(), target.allocations().breakdown(), fixed, perSample, linear,
-                layerBills(target), target.tests(), notes, target.overheadFeatures(), gpu, peak(target, two, three, batch));
+                layerBills(target), target.tests(), notes, target.overheadFeatures(), gpu,
+                peak(target, two, three, batch, datasetBytes(req)));
     }
 
     /**
@@ -90,14 +91,20 @@ public final class Estimator {
     }
 
     /** The peak, with its own line through the evaluations at 2 and 3, anchored at the target. */
-    private static Estimate.Peak peak(Simulation.Run target, Simulation.Run two, Simulation.Run three, int batch) {
+    private static Estimate.Peak peak(Simulation.Run target, Simulation.Run two, Simulation.Run three, int batch,
+                                      long datasets) {
         long at = target.timeline().peakBytes();
         if (two == null) {
-            return new Estimate.Peak(target.timeline(), at, 0);
+            return new Estimate.Peak(target.timeline(), at, 0, datasets);
         }
         LinearFit line = LinearFit.through(new LinearFit.Point(2, two.timeline().peakBytes()),
                 new LinearFit.Point(3, three.timeline().peakBytes())).anchoredAt(new LinearFit.Point(batch, at));
-        return new Estimate.Peak(target.timeline(), line.fixedRounded(), Math.round(line.perSampleBytes()));
+        return new Estimate.Peak(target.timeline(), line.fixedRounded(), Math.round(line.perSampleBytes()), datasets);
+    }
+
+    /** The databases the data layers map (each source once). */
+    private static long datasetBytes(EstimateRequest req) {
+        return req.runtime().datasetBytes().values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static List<LayerBill> layerBills(Simulation.Run run) {

@@ -24,11 +24,12 @@ public final class LayerRun {
     private final Allocations allocations;
     private final Component internalComponent;
     private final int testNet;
+    private final Runtime runtime;
     private final Map<String, SimBlob> internals = new HashMap<>();
     private final Map<String, Buffer> detached = new HashMap<>();
 
     LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
-             Allocations allocations, Component internalComponent, int testNet) {
+             Allocations allocations, Component internalComponent, int testNet, Runtime runtime) {
         this.layer = layer;
         this.bottoms = bottoms;
         this.tops = tops;
@@ -37,6 +38,7 @@ public final class LayerRun {
         this.allocations = allocations;
         this.internalComponent = internalComponent;
         this.testNet = testNet;
+        this.runtime = runtime;
     }
 
     public NetGraph.Layer layer() {
@@ -205,6 +207,11 @@ public final class LayerRun {
 
     Allocations allocations() {
         return allocations;
+    }
+
+    /** The process around the net: the data files its layers read. */
+    Runtime runtime() {
+        return runtime;
     }
 
     int testNet() {

@@ -38,6 +38,12 @@ public final class NetSimulator {
      */
     public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, int testNet,
                         Map<String, List<SimBlob>> shared, GpuSettings gpu) {
+        this(graph, mode, allocations, testNet, shared, gpu, Runtime.DEFAULT);
+    }
+
+    /** @param runtime the process around the net (the data files its layers read) */
+    public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, int testNet,
+                        Map<String, List<SimBlob>> shared, GpuSettings gpu, Runtime runtime) {
         this.gpu = gpu;
         this.graph = graph;
         this.mode = mode;
@@ -76,7 +82,7 @@ public final class NetSimulator {
                 checkShareable(layer, trained, layerParams);
             }
             runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
-                    component(Component.LAYER_BUFFERS), testNet));
+                    component(Component.LAYER_BUFFERS), testNet, runtime));
             LayerBehavior behavior = Behaviors.of(layer);
             behaviors.add(mode == Mode.GPU ? GpuBehaviors.of(layer, behavior, gpu) : behavior);
         }
@@ -145,7 +151,9 @@ public final class NetSimulator {
                     r.top(t).touchDiff();
                 }
             }
-            allocations.clock().mark(stage, -1, testNet, r.layer().name());
+            // a prefetching data layer starts its thread: an arena and a stack of its own (on the host)
+            long thread = Engine.prefetching(r.layer().type()) ? ProcessBaseline.PREFETCH_THREAD_BYTES : 0;
+            allocations.clock().mark(stage, -1, testNet, r.layer().name(), thread);
         }
         for (NetGraph.Param p : graph.params()) {
             if (p.owner() >= 0) {

@@ -44,4 +44,14 @@ public final class SimBlob {
     public void touchDiff() {
         diff.touch();
     }
+
+    /** {@code mutable_cpu_data()} taken and never written: allocated (calloc), not resident. */
+    public void allocateData() {
+        data.allocateOnly();
+    }
+
+    /** {@code mutable_cpu_diff()} taken and never written: allocated (calloc), not resident. */
+    public void allocateDiff() {
+        diff.allocateOnly();
+    }
 }

@@ -38,7 +38,7 @@ final class Simulation {
         int processStart = clock.tick();
         clock.mark(Timeline.Stage.PROCESS_START, -1, -1, null);
         NetGraph graph = cache.graph(req.net(), req.phase(), req.stages(), req.train(), null);
-        NetSimulator net = new NetSimulator(graph, req.mode(), allocations, -1, Map.of(), req.gpu());
+        NetSimulator net = new NetSimulator(graph, req.mode(), allocations, -1, Map.of(), req.gpu(), req.runtime());
         GpuBilling.Counts gpu = GpuBilling.Counts.forMainNet(graph, req.gpu() != null);
         boolean train = req.phase() == Phase.TRAIN;
         SolverType solverType = train ? req.solver().type() : null;
@@ -46,20 +46,24 @@ final class Simulation {
         Map<String, Double> features = new TreeMap<>(cache.features(graph, solverType, req.retainedNetCopies(), role));
         net.setUp();
         clock.mark(Timeline.Stage.NET_INIT_DONE, -1, -1, null, Bookkeeping.objects(features));
+        List<Long> parsedWeights = req.runtime().loadsWeights() ? loadWeights(clock, graph) : List.of();
         List<Estimate.TestNetBill> tests = new ArrayList<>();
+        List<TestNets.Run> testRuns = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (train) {
-            iteration(req, cache, allocations, net, graph, features, gpu, tests);
+            iteration(req, cache, allocations, net, graph, features, gpu, tests, testRuns);
             if (req.solver().assumed()) {
                 notes.add("no solver given: SGD with momentum assumed, no test net, and Caffe's default final snapshot");
             }
         } else {
+            firstGemm(req, clock);
             net.forward();
             clock.mark(Timeline.Stage.FORWARD, -1, -1, null);
         }
         Overhead.add(cache, req, allocations, graph, net.blobObjects(), solverType, req.retainedNetCopies(), -1, role);
         if (train && req.solver().schedule().snapshots()) {
-            SnapshotModel.simulate(clock, graph, req.solver());
+            SnapshotModel.simulate(clock, graph, req.solver(),
+                    MmapThreshold.before(allocations, graph, testRuns, parsedWeights));
         }
         if (req.gpu() != null) {
             GpuBilling.cudaContext(allocations, req.gpu(), gpu, processStart);
@@ -75,10 +79,9 @@ final class Simulation {
      */
     private static void iteration(EstimateRequest req, NetCache cache, Allocations allocations, NetSimulator net,
                                   NetGraph graph, Map<String, Double> features, GpuBilling.Counts gpu,
-                                  List<Estimate.TestNetBill> tests) {
+                                  List<Estimate.TestNetBill> tests, List<TestNets.Run> runs) {
         Clock clock = allocations.clock();
         List<SolverSettings.TestNet> testNets = req.solver().testNets();
-        List<TestNets.Run> runs = new ArrayList<>();
         List<Integer> initBases = new ArrayList<>();
         for (int k = 0; k < testNets.size(); k++) {
             TestNets.Run run = TestNets.of(req, cache, testNets.get(k), k, net, allocations.placement());
@@ -87,6 +90,7 @@ final class Simulation {
         }
         net.clearParamDiffs();
         clock.mark(Timeline.Stage.CLEAR_DIFFS, 0, -1, null);
+        firstGemm(req, clock);
         boolean testFirst = req.solver().testInitialization();
         if (testFirst) {
             passes(runs, initBases, 0, allocations, features, gpu, tests);
@@ -104,6 +108,38 @@ final class Simulation {
             int at = (int) Math.min(Integer.MAX_VALUE, Math.max(1, req.solver().schedule().testInterval()));
             passes(runs, initBases, at, allocations, features, gpu, tests);
         }
+    }
+
+    /** OpenBLAS's other threads make their packing buffers resident at the first GEMM (CPU mode). */
+    private static void firstGemm(EstimateRequest req, Clock clock) {
+        if (req.mode() == Mode.CPU) {
+            clock.delta(Side.HOST, (req.runtime().blasThreads() - 1L) * ProcessBaseline.BLAS_THREAD_BYTES);
+        }
+    }
+
+    /**
+     * {@code Net::CopyTrainedLayersFrom} of a .caffemodel ({@code caffe test}, {@code caffe train --weights}):
+     * {@code ReadProtoFromBinaryFile} parses the whole file, every blob's packed floats into an array of its exact
+     * size (protobuf's packed fast path), which coexists with the filled weights until the message is freed.
+     * The file's blobs are taken to be this net's layers' (each layer's own, shared ones again).
+     *
+     * @return the parsed arrays' sizes in bytes (their chunks, freed, may raise glibc's mmap threshold)
+     */
+    private static List<Long> loadWeights(Clock clock, NetGraph graph) {
+        List<Long> arrays = new ArrayList<>();
+        long held = 0;
+        for (NetGraph.Layer l : graph.layers()) {
+            for (int p : l.params()) {
+                long bytes = graph.params().get(p).shape().count() * Float.BYTES + 8;
+                arrays.add(bytes);
+                long chunk = Bookkeeping.chunk(bytes);
+                held += chunk;
+                clock.delta(Side.HOST, chunk);
+            }
+        }
+        clock.delta(Side.HOST, -held);
+        clock.mark(Timeline.Stage.LOAD_WEIGHTS, -1, -1, null);
+        return arrays;
     }
 
     private static void passes(List<TestNets.Run> runs, List<Integer> initBases, int iteration, Allocations allocations,

@@ -30,7 +30,7 @@ final class TestNets {
      * @param marks      its events on that clock: its layers' init, then its pass
      * @param initTicks  the ticks its init took (the rest are its pass's)
      */
-    record Run(List<Buffer> buffers, List<Clock.Mark> marks, int initTicks, int totalTicks,
+    record Run(NetGraph graph, List<Buffer> buffers, List<Clock.Mark> marks, int initTicks, int totalTicks,
                Map<String, Double> features, GpuBilling.Counts gpu, Estimate.TestNetBill bill) {
     }
 
@@ -88,7 +88,8 @@ final class TestNets {
         NetGraph graph = cache.graph(source, Phase.TEST, req.stages(), req.test(), t.state());
         // one placement: the test net's forward touches the train net's parameters too
         Allocations own = new Allocations(placement);
-        NetSimulator test = new NetSimulator(graph, req.mode(), own, index, train.paramsByLayer(), req.gpu());
+        NetSimulator test = new NetSimulator(graph, req.mode(), own, index, train.paramsByLayer(), req.gpu(),
+                req.runtime());
         GpuBilling.Counts counts = GpuBilling.Counts.forTestNet(graph, req.gpu() != null);
         test.setUp();
         int initTicks = own.clock().now();
@@ -107,7 +108,7 @@ final class TestNets {
             total += b.bytes() * ((b.touchedOn(Side.HOST) ? 1 : 0) + (b.touchedOn(Side.DEVICE) ? 1 : 0));
         }
         List<Clock.Mark> marks = withObjects(own.clock().marks(), Bookkeeping.objects(features));
-        return new Run(own.all(), marks, initTicks, own.clock().now(), features, counts,
+        return new Run(graph, own.all(), marks, initTicks, own.clock().now(), features, counts,
                 new Estimate.TestNetBill(index, Simulation.batchOf(graph), graph.caffeLogBytes(), total));
     }
 
@@ -117,7 +118,8 @@ final class TestNets {
         for (int i = out.size() - 1; i >= 0; i--) {
             Clock.Mark m = out.get(i);
             if (m.stage() == Timeline.Stage.TEST_NET_INIT) {
-                out.set(i, new Clock.Mark(m.end(), m.stage(), m.iteration(), m.testNet(), m.subject(), objects));
+                out.set(i, new Clock.Mark(m.end(), m.stage(), m.iteration(), m.testNet(), m.subject(),
+                        m.extraBytes() + objects));
                 break;
             }
         }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The timeline of one evaluation, computed from its clock: every buffer's first touch adds what the allocator
+ * The timeline of one evaluation, computed from its clock: every buffer's first write adds what the allocator
  * hands out for it (the buffer and its chunk rounding), every free takes it back, raw deltas add and take their
  * bytes, and each event reports what is held at its end and the most held during it. The process's baseline is
  * held from the start; each net's C++ objects from the end of its init.
@@ -30,7 +30,8 @@ final class Timelines {
                 // the net's objects come with its marks, the rounding with each buffer's own chunk
                 continue;
             }
-            int at = b.allocatedAt(side);
+            // resident once written: calloc's fresh pages cost nothing until then
+            int at = b.writtenAt(side);
             if (at < 0) {
                 continue;
             }

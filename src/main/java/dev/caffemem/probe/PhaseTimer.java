@@ -26,14 +26,7 @@ final class PhaseTimer {
         seconds.put("backward", ProbeWorker.lap(t));
         ProbeWorker.progress(index, "update");
         t = System.nanoTime();
-        try {
-            // protected in the bindings; virtual in Caffe, so each solver's own update runs
-            java.lang.reflect.Method update = FloatSGDSolver.class.getDeclaredMethod("ApplyUpdate");
-            update.setAccessible(true);
-            update.invoke(solver);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot call the solver's ApplyUpdate: " + e, e);
-        }
+        FirstIteration.applyUpdate(solver);
         seconds.put("update", ProbeWorker.lap(t));
     }
 }

@@ -35,15 +35,16 @@ public final class Probe {
      * @param points       the small batches to run
      * @param verify       also run the target batch when it fits, and report the extrapolation's error
      * @param withTestNet  let the solver build and run its test nets (else they are left out)
+     * @param withSnapshot write the snapshot after iteration 0, as the solver would at its interval or at the end
      * @param realData     run the data layers as they are (their sources must exist) instead of Input layers
      * @param memoryLimit  run each child in a memory cgroup of this many bytes, or null
      * @param isolatePoints one child JVM per point; otherwise one child runs every point, each on a fresh
      *                     thread with a fresh malloc arena, after one quiet period (a point that kills the
      *                     child loses nothing measured before it)
      */
-    public record Settings(List<Integer> points, boolean verify, boolean withTestNet, boolean realData,
-                           Duration timeout, boolean caffeLog, Long memoryLimit, boolean isolatePoints,
-                           Consumer<String> progress) {
+    public record Settings(List<Integer> points, boolean verify, boolean withTestNet, boolean withSnapshot,
+                           boolean realData, Duration timeout, boolean caffeLog, Long memoryLimit,
+                           boolean isolatePoints, Consumer<String> progress) {
     }
 
     private final EstimateRequest request;
@@ -71,7 +72,23 @@ public final class Probe {
     }
 
     private ProbePlan plan() {
-        return new ProbePlan(request, userSolver, settings.realData(), settings.withTestNet(), gpu);
+        return new ProbePlan(request, userSolver, settings.realData(), settings.withTestNet(), settings.withSnapshot(),
+                gpu);
+    }
+
+    /** The solver with its snapshots going into the probe's own temporary directory (removed afterwards). */
+    private Message inWorkDir(Message caffeFile, Path work, int point) {
+        if (!snapshots()) {
+            return caffeFile;
+        }
+        Message s = caffeFile.copy();
+        s.set("snapshot_prefix", work.resolve("snapshot-" + point).toString());
+        return s;
+    }
+
+    /** Whether the points write a snapshot (training only). */
+    private boolean snapshots() {
+        return settings.withSnapshot() && request.phase() == Phase.TRAIN;
     }
 
     private boolean onGpu() {
@@ -131,13 +148,13 @@ public final class Probe {
         }
         try {
             Path file = work.resolve(request.phase() == Phase.TRAIN ? "solver.prototxt" : "net.prototxt");
-            Files.writeString(file, TextFormat.print(p.caffeFile()));
+            Files.writeString(file, TextFormat.print(inWorkDir(p.caffeFile(), work, 0)));
             ProbeRunner runner = new ProbeRunner(settings.timeout(), settings.caffeLog(), line ->
                     settings.progress().accept(String.format(Locale.ROOT, "batch %d: %s, %.1f s", batch,
                             line.replaceFirst("point=\\d+ phase=", ""), elapsed())), List.of(), settings.memoryLimit())
                     .natives(natives);
             return runner.run(List.of(new ProbeJob.Point(batch, request.phase().name(), request.solver().type().caffeName(),
-                    file.toString(), phaseTimes && request.phase() == Phase.TRAIN)), 0, work).get(0);
+                    file.toString(), phaseTimes && request.phase() == Phase.TRAIN, snapshots())), 0, work).get(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -175,9 +192,9 @@ public final class Probe {
             for (int i = 0; i < runs.size(); i++) {
                 ProbePlan.Prepared p = runs.get(i);
                 Path file = work.resolve((request.phase() == Phase.TRAIN ? "solver-" : "net-") + i + ".prototxt");
-                Files.writeString(file, TextFormat.print(p.caffeFile()));
+                Files.writeString(file, TextFormat.print(inWorkDir(p.caffeFile(), work, i)));
                 job.add(new ProbeJob.Point(p.batch(), request.phase().name(), request.solver().type().caffeName(),
-                        file.toString(), request.phase() == Phase.TRAIN));
+                        file.toString(), request.phase() == Phase.TRAIN, snapshots()));
             }
             ProbeRunner runner = new ProbeRunner(settings.timeout(), settings.caffeLog(), line -> {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("point=(\\d+) phase=(.*)").matcher(line);

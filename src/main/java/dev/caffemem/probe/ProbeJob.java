@@ -23,10 +23,12 @@ public record ProbeJob(List<Point> points, long quietUptimeMillis, String output
      * @param solverType Caffe's solver type name (SGD, Adam, ...) when training, else null
      * @param file       the solver prototxt (training) or the net prototxt (inference)
      * @param phaseTimings time forward, backward and update in a second, memory-neutral iteration
+     * @param snapshot     write the snapshot after iteration 0 (to the solver's snapshot_prefix), as a phase
      */
-    public record Point(int batch, String phase, String solverType, String file, boolean phaseTimings) {
+    public record Point(int batch, String phase, String solverType, String file, boolean phaseTimings,
+                        boolean snapshot) {
         public Point(int batch, String phase, String solverType, String file) {
-            this(batch, phase, solverType, file, false);
+            this(batch, phase, solverType, file, false, false);
         }
     }
 

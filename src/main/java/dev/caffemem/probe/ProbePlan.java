@@ -32,13 +32,16 @@ final class ProbePlan {
     private final Message userSolver;
     private final boolean realData;
     private final boolean withTestNet;
+    private final boolean withSnapshot;
     private final GpuSettings gpu;
 
-    ProbePlan(EstimateRequest request, Message userSolver, boolean realData, boolean withTestNet, GpuSettings gpu) {
+    ProbePlan(EstimateRequest request, Message userSolver, boolean realData, boolean withTestNet, boolean withSnapshot,
+              GpuSettings gpu) {
         this.request = request;
         this.userSolver = userSolver;
         this.realData = realData;
         this.withTestNet = withTestNet;
+        this.withSnapshot = withSnapshot;
         this.gpu = gpu;
     }
 
@@ -62,8 +65,10 @@ final class ProbePlan {
         // The worker keeps the SolverParameter it read (inline net_param) and the solver keeps its own copy;
         // for inference it keeps the NetParameter it read.
         ShapeOverrides declared = new ShapeOverrides(null, Map.of(), request.train().declaredTops());
+        // the child runs one OpenBLAS thread and loads no weights
         Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
-                f -> null, request.stages(), train ? 2 : 1).onDevice(gpu));
+                f -> null, request.stages(), train ? 2 : 1).onDevice(gpu)
+                .withRuntime(request.runtime().withBlasThreads(1).withLoadsWeights(false)));
         return new Prepared(batch, caffeFile, e);
     }
 
@@ -111,7 +116,9 @@ final class ProbePlan {
         }
         s.set("display", 0L);
         s.set("snapshot", 0L);
-        s.set("snapshot_after_train", false);
+        // the child writes one snapshot after iteration 0 with --with-snapshot (in the user's format, with or
+        // without diffs); the estimate of the point bills it as the final one
+        s.set("snapshot_after_train", withSnapshot);
         s.set("max_iter", 1L);
         s.set("solver_mode", "CPU");
         return s;

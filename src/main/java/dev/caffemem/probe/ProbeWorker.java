@@ -1,6 +1,7 @@
 package dev.caffemem.probe;
 
 import dev.caffemem.compare.PointResult;
+import dev.caffemem.memory.Timeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
@@ -220,11 +221,11 @@ public final class ProbeWorker {
         if (loadSeconds > 0) {
             seconds.put("load", loadSeconds);
         }
-        long baseline = GlibcMalloc.inUseBytes();
         long rssBaseline = RssReader.anonymousBytes();
         long deviceBaseline = gpu == null ? 0 : gpu.deviceUsedBytes();
         long contextBytes = gpu == null ? 0 : gpu.ownBytes();
-        RssReader.resetPeak();
+        PhaseMeter meter = new PhaseMeter();
+        long baseline = meter.allocatorBaseline();
         long t = System.nanoTime();
         progress(index, "build");
         boolean train = point.phase().equals("TRAIN");
@@ -253,26 +254,24 @@ public final class ProbeWorker {
                 inference = new FloatNet(param);
                 net = inference;
             }
+            meter.end(Timeline.Phase.INIT);
             seconds.put("build", lap(t));
-            t = System.nanoTime();
-            progress(index, "fill");
-            fillInputs(net);
-            for (FloatNet test : tests) {
-                fillInputs(test);
-            }
-            seconds.put("fill", lap(t));
             t = System.nanoTime();
             progress(index, train ? "step" : "forward");
             if (train) {
-                solver.Step(1);
+                FirstIteration.run(solver, net, tests, point.snapshot(), meter);
             } else {
-                net.Forward();
+                meter.phase(Timeline.Phase.FORWARD, () -> {
+                    fillInputs(net);
+                    net.Forward();
+                });
             }
             seconds.put(train ? "step" : "forward", lap(t));
             // read the allocator before the census: its wrappers allocate small shared_ptr holders
             long allocator = GlibcMalloc.inUseBytes() - baseline;
             long rss = RssReader.anonymousBytes() - rssBaseline;
-            long rssPeak = RssReader.peakBytes() - rssBaseline;
+            long rssPeak = meter.readings().stream().mapToLong(PointResult.PhaseReading::highWaterBytes).max()
+                    .orElse(0);
             PointResult.Gpu device = gpu == null ? null : new PointResult.Gpu(gpu.deviceUsedBytes() - deviceBaseline,
                     contextBytes, gpu.processBytes(), gpu.name(), gpu.driver(), gpu.totalBytes());
             progress(index, "census");
@@ -289,8 +288,8 @@ public final class ProbeWorker {
             if (train && point.phaseTimings()) {
                 PhaseTimer.secondIteration(index, solver, net, seconds);
             }
-            return new PointResult(point.batch(), census.buffers(), blobs, Census.caffeLogBytes(net), testLog, allocator, rss,
-                    rssPeak, baseline, seconds, device);
+            return new PointResult(point.batch(), census.buffers(), blobs, Census.caffeLogBytes(net), testLog, allocator,
+                    rss, rssPeak, baseline, seconds, device, meter.readings());
         } finally {
             progress(index, "release");
             if (solver != null) {
@@ -315,11 +314,16 @@ public final class ProbeWorker {
         };
     }
 
-    /** What a user of an Input-layer net does first: write the inputs (zeros are valid labels too). */
-    private static void fillInputs(FloatNet net) {
+    /**
+     * What a user of an Input-layer net does first: write the inputs (zeros are valid labels too). Written, not
+     * only allocated: Caffe allocates with calloc, whose pages become resident when written, as a data layer's
+     * batch does.
+     */
+    static void fillInputs(FloatNet net) {
         FloatBlobVector inputs = net.input_blobs();
         for (long i = 0; i < inputs.size(); i++) {
-            inputs.get(i).mutable_cpu_data();
+            FloatBlob blob = inputs.get(i);
+            blob.mutable_cpu_data().capacity(blob.count()).fill(0);
         }
     }
 

@@ -24,6 +24,11 @@ final class RssReader {
         return field("VmHWM:");
     }
 
+    /** Resident memory of this process (VmRSS), anonymous and file-backed: what VmHWM's peak is a peak of. */
+    static long residentBytes() {
+        return field("VmRSS:");
+    }
+
     static long anonymousBytes() {
         return field("RssAnon:");
     }

@@ -136,6 +136,10 @@ public final class EstimateRenderer {
         Estimate.Peak p = e.peak();
         sb.append(String.format(Locale.ROOT, "Peak:  %s = %s fixed + %s per sample x %d, at %s%n", fmt(p.bytes(), false),
                 fmt(p.fixedBytes(), false), fmt(p.perSampleBytes(), false), e.batch(), TimelineRenderer.where(p.event())));
+        if (p.datasetBytes() > 0) {
+            sb.append(String.format(Locale.ROOT, "Dataset pages: up to %s of LMDB/LevelDB files, mapped as they are read "
+                    + "(file-backed, reclaimable by the kernel): not in the peak.%n", fmt(p.datasetBytes(), false)));
+        }
         sb.append(String.format(Locale.ROOT, "Caffe logs \"Memory required for data: %d\" (%s): %s of this bill.%n",
                 e.caffeLogBytes(), Units.bytes(e.caffeLogBytes(), false),
                 e.totalBytes() == 0 ? "n/a" : Units.percent((double) e.caffeLogBytes() / e.totalBytes())));

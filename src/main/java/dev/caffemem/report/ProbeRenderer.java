@@ -81,6 +81,38 @@ public final class ProbeRenderer {
         return t;
     }
 
+    /** The run's phases at the target: held at each phase's end, and the most held during it. */
+    private Table phaseTable(ProbeReport r) {
+        boolean verified = r.verified() != null && !r.verified().phases().isEmpty();
+        List<String> headers = new ArrayList<>(List.of("phase", "held: estimated", "extrapolated"));
+        if (verified) {
+            headers.add("measured");
+        }
+        headers.addAll(List.of("high water: estimated", "extrapolated"));
+        if (verified) {
+            headers.add("measured");
+        }
+        headers.add("est. vs extrap.");
+        boolean[] right = new boolean[headers.size()];
+        java.util.Arrays.fill(right, true);
+        right[0] = false;
+        Table t = new Table(headers, right);
+        for (ProbeReport.PhaseComparison p : r.phases()) {
+            List<String> cells = new ArrayList<>(List.of(p.phase().label(), b(p.held().estimated()),
+                    b(p.held().extrapolated())));
+            if (verified) {
+                cells.add(b(p.held().measured()));
+            }
+            cells.addAll(List.of(b(p.highWater().estimated()), b(p.highWater().extrapolated())));
+            if (verified) {
+                cells.add(b(p.highWater().measured()));
+            }
+            cells.add(pct(p.highWater().estimateVersusExtrapolation()));
+            t.row(cells);
+        }
+        return t;
+    }
+
     private String summary(ProbeReport r) {
         LinearFit f = r.allocatorFit();
         return String.format(Locale.ROOT, "Fit (allocator level): %s + %s per sample, worst residual %s%s.%n"
@@ -103,6 +135,10 @@ public final class ProbeRenderer {
         StringBuilder sb = new StringBuilder(headline(r)).append("\n\nMeasured in the real Caffe:\n")
                 .append(pointsTable(r).text()).append("\nAt the target batch:\n").append(comparisonTable(r).text())
                 .append('\n').append(summary(r));
+        if (!r.phases().isEmpty()) {
+            sb.append("\nThe run phase by phase at the target batch (over the process's own baseline):\n")
+                    .append(phaseTable(r).text());
+        }
         if (!r.notes().isEmpty()) {
             sb.append("\nNotes:\n");
             r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
@@ -113,6 +149,9 @@ public final class ProbeRenderer {
     private String markdown(ProbeReport r) {
         StringBuilder sb = new StringBuilder("### ").append(headline(r)).append("\n\n").append(pointsTable(r).markdown())
                 .append('\n').append(comparisonTable(r).markdown()).append('\n').append(summary(r).replace("\n", "\n\n"));
+        if (!r.phases().isEmpty()) {
+            sb.append(phaseTable(r).markdown()).append('\n');
+        }
         r.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
         return sb.toString();
     }
@@ -167,6 +206,13 @@ public final class ProbeRenderer {
         } else {
             target.putNull("measured");
         }
+        ArrayNode phases = root.putArray("phases");
+        for (ProbeReport.PhaseComparison p : r.phases()) {
+            ObjectNode n = phases.addObject();
+            n.put("phase", p.phase().name().toLowerCase(Locale.ROOT));
+            n.set("held", row(m, p.held()));
+            n.set("highWater", row(m, p.highWater()));
+        }
         ArrayNode notes = root.putArray("notes");
         r.notes().forEach(notes::add);
         try {
@@ -195,6 +241,17 @@ public final class ProbeRenderer {
         return n;
     }
 
+    private static ObjectNode row(ObjectMapper m, Comparison c) {
+        ObjectNode n = m.createObjectNode();
+        n.put("estimatedBytes", c.estimated());
+        n.put("extrapolatedBytes", c.extrapolated());
+        if (c.measured() != null) {
+            n.put("measuredBytes", c.measured());
+        }
+        fit(n.putObject("fit"), c.fit());
+        return n;
+    }
+
     private static ObjectNode point(ObjectMapper m, PointResult p) {
         ObjectNode n = m.createObjectNode();
         n.put("batch", p.batch());
@@ -210,6 +267,14 @@ public final class ProbeRenderer {
         c.put(Comparison.LAYER_BUFFERS_AND_OVERHEAD, p.allocatorBytes() - p.blobBytes());
         ObjectNode s = n.putObject("seconds");
         p.seconds().forEach(s::put);
+        ArrayNode phases = n.putArray("phases");
+        for (PointResult.PhaseReading r : p.phases()) {
+            ObjectNode ph = phases.addObject();
+            ph.put("phase", r.phase().name().toLowerCase(Locale.ROOT));
+            ph.put("heldBytes", r.heldBytes());
+            ph.put("highWaterBytes", r.highWaterBytes());
+            ph.put("seconds", r.seconds());
+        }
         return n;
     }
 }

@@ -101,6 +101,7 @@ public final class TimelineRenderer {
         ObjectNode line = root.putObject("peak");
         line.put("fixedBytes", p.fixedBytes());
         line.put("perSampleBytes", p.perSampleBytes());
+        root.put("datasetPagesBytes", p.datasetBytes());
         ArrayNode events = root.putArray("timeline");
         for (Timeline.Event ev : p.timeline().events()) {
             events.add(event(root.objectNode(), ev));

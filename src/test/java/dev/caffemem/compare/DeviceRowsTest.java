@@ -39,14 +39,14 @@ class DeviceRowsTest {
                 Allocation.censused(weights, 200, Side.DEVICE));
         long device = (1L << 20) + 4096L * batch + 256L * batch + 200;
         return new PointResult(batch, buffers, List.of(), 0, List.of(), 0, 0, 0, 0, Map.of(),
-                new PointResult.Gpu(device, 300L << 20, -1, "Test GPU", "1.0", 16L << 30));
+                new PointResult.Gpu(device, 300L << 20, -1, "Test GPU", "1.0", 16L << 30), List.of());
     }
 
     @Test
     void deviceRowsFitEachPartAndEndWithTheDeviceTotal() {
         GpuSettings gpu = GpuSettings.assumedFor("t", 16L << 30);
         Estimate e = Estimator.estimate(new EstimateRequest(NetSpec.parse(NET, "net.prototxt"), Phase.TRAIN, Mode.GPU,
-                SolverSettings.assumedSgd(), ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(), 0, gpu));
+                SolverSettings.assumedSgd(), ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(), 0, gpu, null));
         List<Comparison> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<PointResult> points = List.of(point(1), point(2), point(4));

@@ -2,6 +2,7 @@ package dev.caffemem.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caffemem.memory.Timeline;
 import dev.caffemem.metrics.Requests;
 import dev.caffemem.model.Estimate;
 import dev.caffemem.model.EstimateRequest;
@@ -36,8 +37,18 @@ class ProbeReportGoldenTest {
         seconds.put("forward", 0.125);
         seconds.put("backward", 0.25);
         seconds.put("update", 0.0625);
+        // the model's own phases, 2 KiB more held and 96 KiB more at the high water (a process is never that exact)
+        List<PointResult.PhaseReading> phases = new ArrayList<>();
+        long baseline = e.peak().timeline().events().get(0).heldBytes();
+        for (Timeline.PhaseBytes p : e.peak().timeline().phases()) {
+            if (p.phase() != Timeline.Phase.START) {
+                phases.add(new PointResult.PhaseReading(p.phase(), p.heldBytes() - baseline + 2048,
+                        p.highWaterBytes() - baseline + (96L << 10), 0.125));
+            }
+        }
         return new PointResult(e.batch(), e.breakdown().censusView().allocations(), List.of(), e.caffeLogBytes(),
-                List.of(), allocator, allocator + (1L << 20), allocator + (1L << 20) + (64L << 10), 0, seconds, null);
+                List.of(), allocator, allocator + (1L << 20), allocator + (1L << 20) + (64L << 10), 0, seconds, null,
+                phases);
     }
 
     private static ProbeReport report(boolean verify) {
@@ -81,5 +92,13 @@ class ProbeReportGoldenTest {
         }
         // the fixed 4096 + 100 x batch bytes the points carry beyond the model show in the total, exactly
         assertThat(r.total().extrapolated() - r.total().estimated()).isEqualTo(4096 + 100 * 8);
+        // and the phases' fixed offsets in theirs (up to glibc's 16-byte rounding of the buffers, which is not
+        // exactly linear in the batch)
+        assertThat(r.phases()).isNotEmpty();
+        for (ProbeReport.PhaseComparison p : r.phases()) {
+            assertThat(p.held().extrapolated() - p.held().estimated()).as(p.phase().label()).isBetween(2048L - 64, 2048L + 64);
+            assertThat(p.highWater().extrapolated() - p.highWater().estimated()).as(p.phase().label())
+                    .isBetween((96L << 10) - 64, (96L << 10) + 64);
+        }
     }
 }

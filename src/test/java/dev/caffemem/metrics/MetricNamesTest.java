@@ -41,10 +41,10 @@ class MetricNamesTest {
                 new Comparison("activationData", 4000, 4000, 4000L, new LinearFit(0, 1000, 0, 2, 2)),
                 new Comparison("testNet", 0, 0, 0L, new LinearFit(0, 0, 0, 2, 2)),
                 new Comparison("total", 2050, 2002, 2000L, line));
-        PointResult p1 = new PointResult(1, List.of(), List.of(), 0, List.of(), 1250, 4096, 8192, 0, Map.of(), null);
-        PointResult p2 = new PointResult(2, List.of(), List.of(), 0, List.of(), 1501, 8192, 12288, 0, Map.of(), null);
+        PointResult p1 = new PointResult(1, List.of(), List.of(), 0, List.of(), 1250, 4096, 8192, 0, Map.of(), null, List.of());
+        PointResult p2 = new PointResult(2, List.of(), List.of(), 0, List.of(), 1501, 8192, 12288, 0, Map.of(), null, List.of());
         return new ProbeReport("tiny", Phase.TRAIN, "SGD", "cpu", 4, List.of(p1, p2), rows, line,
-                new LinearFit(0, 0, 0, 2, 2), new LinearFit(100, -12.25, 0, 2, 2), null, List.of(), 2.5);
+                new LinearFit(0, 0, 0, 2, 2), new LinearFit(100, -12.25, 0, 2, 2), null, List.of(), 2.5, List.of());
     }
 
     /** One line of the text format: labels in the order Prometheus' writer sorts them (by name). */

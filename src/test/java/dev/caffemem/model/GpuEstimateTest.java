@@ -41,7 +41,7 @@ class GpuEstimateTest {
                 Schema.caffe().message("SolverParameter")));
         Message parsed = NetSpec.parse(net, "net.prototxt");
         return Estimator.estimate(new EstimateRequest(parsed, phase, gpu == null ? Mode.CPU : Mode.GPU, solver,
-                ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(), 0, gpu));
+                ShapeOverrides.NONE, ShapeOverrides.NONE, f -> null, List.of(), 0, gpu, null));
     }
 
     private static long device(Estimate e, Component c) {
@@ -132,7 +132,7 @@ class GpuEstimateTest {
         Message parsed = NetSpec.parse(net, "net.prototxt");
         ShapeOverrides shapes = new ShapeOverrides(null, Map.of("x", dev.caffemem.net.Shape.of(3, 12, 12)), Map.of());
         Estimate gpu = Estimator.estimate(new EstimateRequest(parsed, Phase.TRAIN, Mode.GPU, SolverSettings.assumedSgd(),
-                shapes, shapes, f -> null, List.of(), 0, GPU));
+                shapes, shapes, f -> null, List.of(), 0, GPU, null));
         long batches = 4 * (4 * 3 * 12 * 12 + 4) * 4L;
         assertThat(host(gpu, Component.PREFETCH)).isEqualTo(batches);
         assertThat(device(gpu, Component.PREFETCH)).isEqualTo(batches);
