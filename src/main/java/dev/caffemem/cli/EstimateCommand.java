@@ -56,6 +56,9 @@ public final class EstimateCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    PlotOptions plot;
+
     @Spec
     CommandSpec spec;
 
@@ -88,6 +91,7 @@ public final class EstimateCommand implements Callable<Integer> {
             }
         }
         GpuSettings gpu = gpuSettings(available);
+        plot.check();
         MetricsRun metrics = new MetricsRun(metricsOptions, "estimate");
         Integer code = null;
         try {
@@ -103,6 +107,7 @@ public final class EstimateCommand implements Callable<Integer> {
         Estimate e = Estimator.estimate(request);
         spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).render(e, output.format));
         spec.commandLine().getOut().flush();
+        plot.write(f -> dev.caffemem.report.chart.Plots.estimate(e, f), spec.commandLine().getErr(), "estimate");
         if (metrics.wanted()) {
             long limit = gpu != null ? gpu.capacityBytes() : available != null ? available : Machine.availableBytes();
             metrics.meters().recordEstimate(e, request, limit, metrics.perLayer());
