@@ -78,6 +78,9 @@ public final class ReportCommand implements Callable<Integer> {
         if (gpus < 1 || gpus > 1 && !probe.deviceOptions.gpu()) {
             throw new CliException(ExitCodes.USAGE, "--gpus " + gpus + ": at least 1, and more than 1 needs --device gpu");
         }
+        if (gpus > 1 && net.phase == dev.caffemem.net.Phase.TEST) {
+            throw new CliException(ExitCodes.USAGE, "--gpus " + gpus + ": data-parallel runs are training runs (--phase TRAIN)");
+        }
         GpuSettings gpu = probe.deviceOptions.gpuSettings(available, gpus);
         EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
         Estimate estimate = Estimator.estimate(request);

@@ -58,7 +58,7 @@ public final class HeadlessChromium implements AutoCloseable {
     /** A browser whose window (and so its screenshots) is {@code width x height} CSS pixels at scale 1. */
     public static HeadlessChromium start(int width, int height) throws Exception {
         require();
-        Path profile = Files.createTempDirectory("caffemem-chromium-");
+        Path profile = Files.createTempDirectory("chromium-test-");
         Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",

@@ -76,11 +76,20 @@ final class Verdict {
     }
 
     private static String gpu(GpuBill g) {
+        String overheads = g.settings().calibrated() ? "calibrated" : "not calibrated";
+        if (g.multi() != null) {
+            GpuBill.MultiGpu m = g.multi();
+            return String.format(Locale.ROOT, "Data-parallel on %d GPUs: the root GPU needs %s of device memory, "
+                            + "every other GPU %s; the process needs %s of host memory for all replicas (pinned in "
+                            + "GPU mode); the profile's overheads are %s.", m.gpus(),
+                    Units.bytes(m.rootDeviceBytes(), false), Units.bytes(m.workerDeviceBytes(), false),
+                    Units.bytes(m.hostBytes(), false), overheads);
+        }
         return String.format(Locale.ROOT, "On the GPU: %s of device memory (%s fixed + %s per sample), and %s of "
                         + "host memory beside it (Caffe's host buffers are pinned in GPU mode); the profile's "
-                        + "overheads are %s.", Units.bytes(g.rootDeviceBytes(), false),
+                        + "overheads are %s.", Units.bytes(g.deviceBytes(), false),
                 Units.bytes(g.deviceFixed(), false), Units.bytes(g.devicePerSample(), false),
-                Units.bytes(g.hostBytes(), false), g.settings().calibrated() ? "calibrated" : "not calibrated");
+                Units.bytes(g.hostBytes(), false), overheads);
     }
 
     private static String probe(ProbeReport p) {

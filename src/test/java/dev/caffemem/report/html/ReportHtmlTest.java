@@ -155,6 +155,16 @@ class ReportHtmlTest {
                 + Units.bytes(gpu.get("capacityBytes").asLong(), false))
                 .contains("of device memory at its peak").contains("(the v100-16gb profile)");
         assertThat(chartTexts(d, "components")).contains("device memory", "host memory");
+
+        Document two = report(dir, 0, "--solver", SEED, "--device", "gpu", "--profile", "v100-16gb", "--gpus", "2");
+        JsonNode multi = estimateJson("--solver", SEED, "--device", "gpu", "--profile", "v100-16gb", "--gpus", "2")
+                .get("gpu").get("multiGpu");
+        assertThat(all(two, "section").get(0).getTextContent()).contains("Data-parallel on 2 GPUs: the root GPU needs "
+                + Units.bytes(multi.get("rootDeviceBytes").asLong(), false) + " of device memory, every other GPU "
+                + Units.bytes(multi.get("workerDeviceBytes").asLong(), false));
+        CliRun inference = CliRun.of("report", "--solver", SEED, "--phase", "TEST", "--device", "gpu", "--profile",
+                "v100-16gb", "--gpus", "2", "-o", dir.resolve("x.html").toString());
+        assertThat(inference.exitCode()).isEqualTo(2);
     }
 
     @Test
