@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caffemem.cli.CliRun;
+import dev.caffemem.fit.MaxBatch;
+import dev.caffemem.metrics.Requests;
+import dev.caffemem.model.Estimate;
+import dev.caffemem.model.EstimateRequest;
+import dev.caffemem.model.Estimator;
 import dev.caffemem.report.Units;
 import dev.caffemem.testing.Images;
 import java.awt.image.BufferedImage;
@@ -112,6 +117,21 @@ class PlotTest {
         BufferedImage image = Images.decode(Files.readAllBytes(png));
         assertThat(image.getWidth()).isEqualTo(2 * LayerChart.WIDTH);
         assertThat(Images.inkFraction(image)).isGreaterThan(0.02);
+    }
+
+    @Test
+    void theMaxBatchChartIsReadyWithTheLimitAndTheLargestBatchMarked(@TempDir Path dir) throws Exception {
+        // for a max-batch command's --plot: the estimate's line, the limit and MaxBatch's answer
+        EstimateRequest request = Requests.seed();
+        Estimate estimate = Estimator.estimate(request);
+        long limit = 11L << 30;
+        int largest = MaxBatch.solve(request, limit).orElseThrow();
+        Path svg = dir.resolve("max-batch.svg");
+        Plots.maxBatch(estimate, limit, "--memory 11GiB", largest, svg);
+        assertThat(texts(parseSvg(svg))).contains("limit 11.0 GiB (--memory 11GiB)",
+                "largest batch that fits: " + largest, "this run: batch 32, " + Units.bytes(estimate.totalBytes(), false),
+                "estimate: " + Units.bytes(estimate.fixedTotal(), false) + " + "
+                        + Units.bytes(estimate.perSampleTotal(), false) + " per sample");
     }
 
     @Test
