@@ -63,6 +63,9 @@ public final class EstimateCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    PlotOptions plot;
+
     @Spec
     CommandSpec spec;
 
@@ -95,6 +98,7 @@ public final class EstimateCommand implements Callable<Integer> {
             }
         }
         GpuSettings gpu = gpuSettings(available);
+        plot.check();
         MetricsRun metrics = new MetricsRun(metricsOptions, "estimate");
         Integer code = null;
         try {
@@ -134,6 +138,7 @@ public final class EstimateCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(new EstimateRenderer(output.bytes).withTimeline(showTimeline)
                 .render(e, output.format));
         spec.commandLine().getOut().flush();
+        plot.write(f -> dev.caffemem.report.chart.Plots.estimate(e, f), spec.commandLine().getErr(), "estimate");
         if (metrics.wanted()) {
             long limit = gpu != null ? gpu.capacityBytes() : available != null ? available : Machine.availableBytes();
             metrics.meters().recordEstimate(e, request, limit, metrics.perLayer());

@@ -56,12 +56,16 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    PlotOptions plot;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         probe.validate();
+        plot.check();
         MetricsRun metrics = new MetricsRun(metricsOptions, "probe");
         Integer code = null;
         try {
@@ -71,6 +75,7 @@ public final class ProbeCommand implements Callable<Integer> {
             });
             spec.commandLine().getOut().print(new ProbeRenderer(output.bytes).render(report, output.format));
             spec.commandLine().getOut().flush();
+            plot.write(f -> dev.caffemem.report.chart.Plots.probe(report, f), spec.commandLine().getErr(), "probe");
             code = ExitCodes.OK;
         } finally {
             code = metrics.finish(code, spec.commandLine().getErr());
