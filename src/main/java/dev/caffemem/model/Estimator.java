@@ -53,7 +53,7 @@ public final class Estimator {
                 req.phase() == Phase.TRAIN ? req.solver().type().caffeName() : "none", batch,
                 target.graph().caffeLogBytes(), target.allocations().breakdown(), fixed, perSample, linear,
                 layerBills(target), target.tests(), notes, target.overheadFeatures(), gpu,
-                peak(target, two, three, batch, datasetBytes(req)));
+                peak(target, two, three, batch, datasetBytes(req, target)));
     }
 
     /**
@@ -102,9 +102,13 @@ public final class Estimator {
         return new Estimate.Peak(target.timeline(), line.fixedRounded(), Math.round(line.perSampleBytes()), datasets);
     }
 
-    /** The databases the data layers map (each source once). */
-    private static long datasetBytes(EstimateRequest req) {
-        return req.runtime().datasetBytes().values().stream().mapToLong(Long::longValue).sum();
+    /** The databases the built nets' data layers map (each source once). */
+    private static long datasetBytes(EstimateRequest req, Simulation.Run run) {
+        long bytes = 0;
+        for (String source : run.dataSources()) {
+            bytes += req.runtime().datasetBytes().getOrDefault(source, 0L);
+        }
+        return bytes;
     }
 
     private static List<LayerBill> layerBills(Simulation.Run run) {

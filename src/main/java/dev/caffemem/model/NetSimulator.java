@@ -152,7 +152,8 @@ public final class NetSimulator {
                 }
             }
             // a prefetching data layer starts its thread: an arena and a stack of its own (on the host)
-            long thread = Engine.prefetching(r.layer().type()) ? ProcessBaseline.PREFETCH_THREAD_BYTES : 0;
+            long thread = Engine.prefetching(r.layer().type()) && !r.tops().isEmpty()
+                    ? ProcessBaseline.prefetchThread(r.top(0).shape().count(1)) : 0;
             allocations.clock().mark(stage, -1, testNet, r.layer().name(), thread);
         }
         for (NetGraph.Param p : graph.params()) {

@@ -25,7 +25,8 @@ final class Simulation {
 
     /** What one evaluation leaves behind. */
     record Run(NetGraph graph, Allocations allocations, List<Estimate.TestNetBill> tests, List<String> notes,
-               Map<String, Double> overheadFeatures, GpuBilling.Counts gpu, Timeline timeline) {
+               Map<String, Double> overheadFeatures, GpuBilling.Counts gpu, Timeline timeline,
+               java.util.Set<String> dataSources) {
         Map<Component, Long> components() {
             return allocations.byComponent();
         }
@@ -56,7 +57,7 @@ final class Simulation {
                 notes.add("no solver given: SGD with momentum assumed, no test net, and Caffe's default final snapshot");
             }
         } else {
-            firstGemm(req, clock);
+            firstGemm(req, graph, clock);
             net.forward();
             clock.mark(Timeline.Stage.FORWARD, -1, -1, null);
         }
@@ -70,7 +71,9 @@ final class Simulation {
         }
         Timeline timeline = Timelines.of(allocations, req.gpu() != null ? Side.DEVICE : Side.HOST, req.gpu(),
                 ProcessBaseline.bytes(req.mode()));
-        return new Run(graph, allocations, tests, notes, features, gpu, timeline);
+        java.util.Set<String> sources = new java.util.TreeSet<>(dataSources(graph));
+        testRuns.forEach(t -> sources.addAll(dataSources(t.graph())));
+        return new Run(graph, allocations, tests, notes, features, gpu, timeline, sources);
     }
 
     /**
@@ -90,7 +93,7 @@ final class Simulation {
         }
         net.clearParamDiffs();
         clock.mark(Timeline.Stage.CLEAR_DIFFS, 0, -1, null);
-        firstGemm(req, clock);
+        firstGemm(req, graph, clock);
         boolean testFirst = req.solver().testInitialization();
         if (testFirst) {
             passes(runs, initBases, 0, allocations, features, gpu, tests);
@@ -111,9 +114,13 @@ final class Simulation {
     }
 
     /** OpenBLAS's other threads make their packing buffers resident at the first GEMM (CPU mode). */
-    private static void firstGemm(EstimateRequest req, Clock clock) {
+    private static void firstGemm(EstimateRequest req, NetGraph graph, Clock clock) {
         if (req.mode() == Mode.CPU) {
-            clock.delta(Side.HOST, (req.runtime().blasThreads() - 1L) * ProcessBaseline.BLAS_THREAD_BYTES);
+            long largest = 0;
+            for (NetGraph.Param p : graph.params()) {
+                largest = Math.max(largest, p.shape().count() * Float.BYTES);
+            }
+            clock.delta(Side.HOST, (req.runtime().blasThreads() - 1L) * ProcessBaseline.blasThread(largest));
         }
     }
 
@@ -167,6 +174,17 @@ final class Simulation {
                 Message layer = graph.layers().get(p.layer()).spec().param();
                 out.add(p.index() < layer.count("param")
                         ? layer.getMessage("param", p.index()).getDouble("decay_mult") : 1.0);
+            }
+        }
+        return out;
+    }
+
+    /** The databases a net's Data layers read (their sources as written). */
+    private static List<String> dataSources(NetGraph graph) {
+        List<String> out = new ArrayList<>();
+        for (NetGraph.Layer l : graph.layers()) {
+            if (l.type().equals("Data")) {
+                out.add(l.spec().params("data_param").getString("source"));
             }
         }
         return out;
