@@ -24,8 +24,15 @@ public final class LayerRun {
     private final Map<String, SimBlob> internals = new HashMap<>();
     private final Map<String, Buffer> detached = new HashMap<>();
 
-    LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
-             Allocations allocations, Component internalComponent, String keyPrefix) {
+    private final NetGraph graph;
+
+    /** The layer its buffers are billed to: itself, or the layer whose inner net it is in. */
+    private final int billedLayer;
+
+    LayerRun(NetGraph graph, NetGraph.Layer layer, int billedLayer, List<SimBlob> bottoms, List<SimBlob> tops,
+             List<SimBlob> params, Mode mode, Allocations allocations, Component internalComponent, String keyPrefix) {
+        this.graph = graph;
+        this.billedLayer = billedLayer;
         this.layer = layer;
         this.bottoms = bottoms;
         this.tops = tops;
@@ -120,8 +127,8 @@ public final class LayerRun {
         return internals.computeIfAbsent(name, n -> {
             long bytes = count * Float.BYTES;
             return new SimBlob(n, Shape.of(Math.toIntExact(count)),
-                    allocations.create(() -> key(n) + "/data", bytes, internalComponent, layer.index()),
-                    allocations.create(() -> key(n) + "/diff", bytes, internalComponent, layer.index()));
+                    allocations.create(() -> key(n) + "/data", bytes, internalComponent, billedLayer),
+                    allocations.create(() -> key(n) + "/diff", bytes, internalComponent, billedLayer));
         });
     }
 
@@ -147,7 +154,7 @@ public final class LayerRun {
     /** A buffer no blob of the net holds (prefetch batches, loaded files), touched on creation when asked. */
     public Buffer detached(String name, long count, Component component, boolean touched) {
         Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
-        Buffer b = allocations.create(() -> key(name), count * Float.BYTES, c, layer.index());
+        Buffer b = allocations.create(() -> key(name), count * Float.BYTES, c, billedLayer);
         detached.put(name, b);
         if (touched) {
             b.touch();
@@ -206,5 +213,19 @@ public final class LayerRun {
 
     String keyPrefix() {
         return keyPrefix;
+    }
+
+    /** The component the layer's own buffers are billed to (layer buffers, or the test net's). */
+    Component internalComponent() {
+        return internalComponent;
+    }
+
+    int billedLayer() {
+        return billedLayer;
+    }
+
+    /** The net the layer is in. */
+    NetGraph graph() {
+        return graph;
     }
 }

@@ -23,6 +23,10 @@ public final class NetSimulator {
     private final List<LayerRun> runs = new ArrayList<>();
     private final List<LayerBehavior> behaviors = new ArrayList<>();
     private final GpuSettings gpu;
+    /** For an inner net: the component every buffer of it is billed to; null for a net of its own. */
+    private final Component fixedComponent;
+    /** For an inner net: the outer layer every buffer of it is billed to; -1 for a net of its own. */
+    private final int ownerLayer;
 
     /**
      * @param prefix  key prefix, "" for the train net, "test0/" etc. for test nets
@@ -37,6 +41,22 @@ public final class NetSimulator {
     /** @param gpu the device's settings in GPU mode (workspace sizes), null in CPU mode */
     public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
                         Map<String, List<SimBlob>> shared, GpuSettings gpu) {
+        this(graph, mode, allocations, prefix, shared, gpu, null, -1);
+    }
+
+    /**
+     * A net inside a layer (RecurrentLayer's unrolled net): its blobs, parameters and layer buffers are all
+     * that layer's buffers, billed to {@code component} and to the layer of index {@code owner}.
+     */
+    NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix, GpuSettings gpu,
+                 Component component, int owner) {
+        this(graph, mode, allocations, prefix, Map.of(), gpu, component, owner);
+    }
+
+    private NetSimulator(NetGraph graph, Mode mode, Allocations allocations, String prefix,
+                         Map<String, List<SimBlob>> shared, GpuSettings gpu, Component fixedComponent, int ownerLayer) {
+        this.fixedComponent = fixedComponent;
+        this.ownerLayer = ownerLayer;
         this.gpu = gpu;
         this.graph = graph;
         this.mode = mode;
@@ -45,7 +65,7 @@ public final class NetSimulator {
         this.testNet = !prefix.isEmpty();
         int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
-            int producer = producers[b.id()];
+            int producer = billed(producers[b.id()]);
             long bytes = b.shape().count() * Float.BYTES;
             Buffer data = allocations.create(() -> blobKey(b) + "/data", bytes, component(Component.ACTIVATION_DATA),
                     producer);
@@ -61,9 +81,9 @@ public final class NetSimulator {
             }
             long bytes = p.shape().count() * Float.BYTES;
             Buffer data = allocations.create(() -> prefix + "param/" + p.id() + "/data", bytes,
-                    component(Component.PARAM_DATA), p.layer());
+                    component(Component.PARAM_DATA), billed(p.layer()));
             Buffer diff = allocations.create(() -> prefix + "param/" + p.id() + "/diff", bytes,
-                    component(Component.PARAM_DIFF), p.layer());
+                    component(Component.PARAM_DIFF), billed(p.layer()));
             params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
         }
         for (NetGraph.Layer layer : graph.layers()) {
@@ -78,7 +98,8 @@ public final class NetSimulator {
                     layerParams.get(i).data = trained.get(i).data;
                 }
             }
-            runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
+            runs.add(new LayerRun(graph, layer, billed(layer.index()), pick(layer.bottoms()), pick(layer.tops()),
+                    layerParams, mode, allocations,
                     component(Component.LAYER_BUFFERS), prefix + "layer"));
             LayerBehavior behavior = Behaviors.of(layer);
             behaviors.add(mode == Mode.GPU ? GpuBehaviors.of(layer, behavior, gpu) : behavior);
@@ -108,8 +129,12 @@ public final class NetSimulator {
         return prefix + "blob/" + b.id() + "/" + b.name();
     }
 
+    private int billed(int layer) {
+        return ownerLayer >= 0 ? ownerLayer : layer;
+    }
+
     private Component component(Component c) {
-        return testNet ? Component.TEST_NET : c;
+        return fixedComponent != null ? fixedComponent : testNet ? Component.TEST_NET : c;
     }
 
     /** By blob id, the first layer with the blob among its tops (the one that created it), or -1. */
@@ -139,9 +164,11 @@ public final class NetSimulator {
         for (int i = 0; i < runs.size(); i++) {
             LayerRun r = runs.get(i);
             behaviors.get(i).setUp(r);
-            for (SimBlob p : r.paramBlobs()) {
-                // fillers (or caffe_set) initialise every parameter in LayerSetUp
-                p.touchData();
+            if (behaviors.get(i).fillsParams()) {
+                for (SimBlob p : r.paramBlobs()) {
+                    // fillers (or caffe_set) initialise every parameter in LayerSetUp
+                    p.touchData();
+                }
             }
             for (int t = 0; t < r.tops().size(); t++) {
                 if (r.layer().lossWeight(t) != 0) {
@@ -178,7 +205,12 @@ public final class NetSimulator {
 
     /** Net::Forward: each layer's Forward, then the loss read-back of every weighted top. */
     public void forward() {
-        for (int i = 0; i < runs.size(); i++) {
+        forwardTo(runs.size() - 1);
+    }
+
+    /** {@code Net::ForwardTo}: layers 0 to {@code last}, inclusive. */
+    void forwardTo(int last) {
+        for (int i = 0; i <= last; i++) {
             LayerRun r = runs.get(i);
             LayerBehavior behavior = behaviors.get(i);
             if (mode == Mode.CPU) {
@@ -220,7 +252,12 @@ public final class NetSimulator {
 
     /** Net::Backward: layers in reverse, only those that need it. */
     public void backward() {
-        for (int i = runs.size() - 1; i >= 0; i--) {
+        backwardFrom(runs.size() - 1);
+    }
+
+    /** {@code Net::BackwardFrom}: layers {@code last} down to 0 that need backward. */
+    void backwardFrom(int last) {
+        for (int i = last; i >= 0; i--) {
             LayerRun r = runs.get(i);
             if (r.layer().needBackward()) {
                 LayerBehavior behavior = behaviors.get(i);
@@ -244,6 +281,44 @@ public final class NetSimulator {
         return out;
     }
 
+    /**
+     * Makes the net's unshared parameters use {@code owners}' storage, in {@code params()} order, as a
+     * RecurrentLayer's blobs_ are its unrolled net's unshared parameters. A parameter shared inside the net
+     * follows its owner only where {@code followOwner} says so; otherwise it keeps the storage its owner
+     * had before (Caffe's Blob::ShareData re-points the owner Blob, not the Blobs already sharing with it).
+     */
+    void adoptParams(List<SimBlob> owners, java.util.function.IntPredicate followOwner) {
+        int k = 0;
+        int[] ownerIndex = new int[params.size()];
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                ownerIndex[p.id()] = k;
+                SimBlob own = params.get(p.id());
+                own.data = owners.get(k).data;
+                own.diff = owners.get(k).diff;
+                k++;
+            }
+        }
+        for (NetGraph.Param p : graph.params()) {
+            if (!p.learnable() && followOwner.test(ownerIndex[p.owner()])) {
+                SimBlob owner = params.get(p.owner());
+                params.get(p.id()).data = owner.data;
+                params.get(p.id()).diff = owner.diff;
+            }
+        }
+    }
+
+    /** The net's blob of a name (the last one, for a name that in-place layers reuse), or null. */
+    SimBlob blob(String name) {
+        SimBlob found = null;
+        for (SimBlob b : blobs) {
+            if (b.name().equals(name)) {
+                found = b;
+            }
+        }
+        return found;
+    }
+
     /** Param blobs by layer name, for a test net to share ({@code ShareTrainedLayersWith}). */
     public Map<String, List<SimBlob>> paramsByLayer() {
         Map<String, List<SimBlob>> out = new java.util.HashMap<>();
@@ -257,8 +332,11 @@ public final class NetSimulator {
     /** Blob objects this net made (net blobs, params, layer-internal blobs): each has a shape buffer. */
     public int blobObjects() {
         int internals = 0;
-        for (LayerRun r : runs) {
-            internals += r.internalCount();
+        for (int i = 0; i < runs.size(); i++) {
+            internals += runs.get(i).internalCount();
+            if (behaviors.get(i) instanceof RecurrentBehavior recurrent && recurrent.unrolled() != null) {
+                internals += recurrent.unrolled().blobObjects();
+            }
         }
         return blobs.size() + params.size() + internals;
     }
