@@ -42,6 +42,14 @@ public final class Allocations {
         return b;
     }
 
+    /**
+     * True the first time the simulated process meets {@code what} (a file it opens, a block a library keeps
+     * for reuse), false after. The train net and its test nets share the placement, which keeps the record.
+     */
+    boolean firstInProcess(String what) {
+        return placement.firstInProcess(what);
+    }
+
     public List<Buffer> all() {
         return Collections.unmodifiableList(buffers);
     }

@@ -23,10 +23,15 @@ final class Behaviors {
             case "LRN", "BatchNorm", "MVN", "Softmax" -> new NormBehavior(type);
             case "Scale" -> new ScaleBehavior(true);
             case "Bias" -> new ScaleBehavior(false);
-            case "Eltwise", "Concat", "Slice", "Split", "Flatten", "Reshape", "Crop", "Tile", "Silence", "Filter" ->
-                    new RoutingBehavior(type);
+            case "Eltwise", "Concat", "Slice", "Split", "Flatten", "Reshape", "Crop", "Tile", "Silence", "Filter",
+                    "BatchReindex" -> new RoutingBehavior(type);
             case "SoftmaxWithLoss", "SigmoidCrossEntropyLoss", "EuclideanLoss", "HingeLoss", "InfogainLoss",
                     "MultinomialLogisticLoss", "ContrastiveLoss", "Accuracy", "ArgMax", "Reduction" -> new LossBehavior(type);
+            case "LSTM", "RNN" -> new RecurrentBehavior();
+            case "LSTMUnit" -> new LstmUnitBehavior();
+            case "Im2col" -> new Im2colBehavior();
+            case "Parameter" -> new ParameterBehavior();
+            case "HDF5Output" -> new Hdf5OutputBehavior();
             default -> new DeclaredBehavior();
         };
     }

@@ -54,13 +54,8 @@ public final class Bookkeeping {
     public static Map<String, Double> features(NetGraph graph, SolverType solver, int retainedCopies, String role) {
         Map<String, Double> f = new LinkedHashMap<>();
         f.put(role, 1.0);
-        int refs = 0;
-        int submessages = 0;
-        for (NetGraph.Layer l : graph.layers()) {
-            f.merge("layer." + variant(l), 1.0, Double::sum);
-            refs += l.bottoms().size() + l.tops().size();
-            submessages += submessages(l.spec().param());
-        }
+        int[] counts = new int[4];
+        structure(graph, f, counts);
         int sourceSubmessages = 0;
         java.util.List<Message> source = graph.spec().source().getMessages("layer");
         for (Message layer : source) {
@@ -68,15 +63,44 @@ public final class Bookkeeping {
         }
         f.put("sourceLayers", (double) retainedCopies * source.size());
         f.put("sourceSubmessages", (double) retainedCopies * sourceSubmessages);
-        f.put("blobs", (double) graph.blobs().size());
-        f.put("refs", (double) refs);
-        f.put("params", (double) graph.params().size());
-        f.put("submessages", (double) submessages);
+        f.put("blobs", (double) counts[BLOBS]);
+        f.put("refs", (double) counts[REFS]);
+        f.put("params", (double) counts[PARAMS]);
+        f.put("submessages", (double) counts[SUBMESSAGES]);
         if (solver != null) {
             long learnable = graph.params().stream().filter(NetGraph.Param::learnable).count();
             f.put("solverBlobs", (double) learnable * (2 + solver.historySets()));
         }
         return f;
+    }
+
+    private static final int BLOBS = 0;
+    private static final int REFS = 1;
+    private static final int PARAMS = 2;
+    private static final int SUBMESSAGES = 3;
+
+    /**
+     * Counts a net's layers by variant, and its blobs, bottom/top references, parameter blobs and layer
+     * sub-messages, into {@code f} and {@code counts}. A recurrent layer's unrolled net is a Net of its own
+     * in the same process: its objects are counted the same way (the Net object itself is in the LSTM or
+     * RNN layer's own coefficient, what its timesteps cost beyond their layers' usual price in step.LSTM
+     * and step.RNN).
+     */
+    private static void structure(NetGraph graph, Map<String, Double> f, int[] counts) {
+        counts[BLOBS] += graph.blobs().size();
+        counts[PARAMS] += graph.params().size();
+        for (NetGraph.Layer l : graph.layers()) {
+            f.merge("layer." + variant(l), 1.0, Double::sum);
+            counts[REFS] += l.bottoms().size() + l.tops().size();
+            counts[SUBMESSAGES] += submessages(l.spec().param());
+            if (l.type().equals("LSTM") || l.type().equals("RNN")) {
+                java.util.List<dev.caffemem.net.Shape> bottoms = new java.util.ArrayList<>();
+                l.bottoms().forEach(b -> bottoms.add(graph.blob(b).shape()));
+                structure(dev.caffemem.shape.UnrolledNet.graph(l.spec(), bottoms), f, counts);
+                // what the unrolled net's copies of the step cost beyond their layers' usual price
+                f.merge("step." + l.type(), (double) bottoms.get(0).dim(0), Double::sum);
+            }
+        }
     }
 
     /** The layer type, split where a setting builds different internals (sub-layers, extra Blob members). */

@@ -31,6 +31,13 @@ final class DataNotes {
                 case "MemoryData" -> notes.add(name + ": its tops point into the arrays given to Reset/AddMatVector,"
                         + " which are not counted");
                 case "Filter" -> notes.add(name + ": counted as keeping every item (an upper bound)");
+                case "HDF5Output" -> notes.add(name + ": writes its bottoms to \""
+                        + l.spec().params("hdf5_output_param").getString("file_name") + "\" (kept open; HDF5's cache"
+                        + " for it is counted); Caffe 1.0 writes it once: a second Forward of this layer aborts"
+                        + " (\"Failed to make float dataset\", BVLC/caffe#1726)");
+                case "LSTM", "RNN" -> notes.add(name + ": unrolled over the first axis of its input, "
+                        + graph.blob(l.bottoms().get(0)).shape().dim(0) + " timesteps, into a net of its own whose"
+                        + " blobs are this layer's buffers (--batch sets the first axis of data layers, here time)");
                 default -> {
                 }
             }

@@ -66,7 +66,7 @@ final class Engine {
     static boolean cpuOnly(String type) {
         return switch (type) {
             case "Accuracy", "ArgMax", "HingeLoss", "MultinomialLogisticLoss", "InfogainLoss", "DummyData",
-                    "MemoryData", "Input" -> true;
+                    "MemoryData", "Input", "Parameter" -> true;
             default -> false;
         };
     }

@@ -10,6 +10,14 @@ public interface LayerBehavior {
     default void setUp(LayerRun r) {
     }
 
+    /**
+     * Whether LayerSetUp writes every parameter blob (a filler or caffe_set). Parameter's blob is only
+     * shaped: its memory comes on first use.
+     */
+    default boolean fillsParams() {
+        return true;
+    }
+
     void forward(LayerRun r);
 
     /** Called only when Net::Init decided the layer needs backward. */

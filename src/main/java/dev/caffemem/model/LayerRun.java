@@ -23,21 +23,23 @@ public final class LayerRun {
     private final Mode mode;
     private final Allocations allocations;
     private final Component internalComponent;
-    private final int testNet;
+    private final NetScope scope;
     private final Runtime runtime;
+    private final NetGraph graph;
     private final Map<String, SimBlob> internals = new HashMap<>();
     private final Map<String, Buffer> detached = new HashMap<>();
 
-    LayerRun(NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params, Mode mode,
-             Allocations allocations, Component internalComponent, int testNet, Runtime runtime) {
+    LayerRun(NetGraph graph, NetGraph.Layer layer, List<SimBlob> bottoms, List<SimBlob> tops, List<SimBlob> params,
+             Mode mode, Allocations allocations, NetScope scope, Runtime runtime) {
+        this.graph = graph;
         this.layer = layer;
         this.bottoms = bottoms;
         this.tops = tops;
         this.params = params;
         this.mode = mode;
         this.allocations = allocations;
-        this.internalComponent = internalComponent;
-        this.testNet = testNet;
+        this.internalComponent = scope.component(Component.LAYER_BUFFERS);
+        this.scope = scope;
         this.runtime = runtime;
     }
 
@@ -125,8 +127,8 @@ public final class LayerRun {
         return internals.computeIfAbsent(name, n -> {
             long bytes = count * Float.BYTES;
             return new SimBlob(n, Shape.of(Math.toIntExact(count)),
-                    allocations.create(key(n, BufferKey.Part.DATA), bytes, internalComponent, layer.index()),
-                    allocations.create(key(n, BufferKey.Part.DIFF), bytes, internalComponent, layer.index()));
+                    allocations.create(key(n, BufferKey.Part.DATA), bytes, internalComponent, billedLayer()),
+                    allocations.create(key(n, BufferKey.Part.DIFF), bytes, internalComponent, billedLayer()));
         });
     }
 
@@ -152,7 +154,7 @@ public final class LayerRun {
     /** A buffer no blob of the net holds (prefetch batches, loaded files), touched on creation when asked. */
     public Buffer detached(String name, long count, Component component, boolean touched) {
         Component c = internalComponent == Component.TEST_NET ? Component.TEST_NET : component;
-        Buffer b = allocations.create(key(name, BufferKey.Part.WHOLE), count * Float.BYTES, c, layer.index());
+        Buffer b = allocations.create(key(name, BufferKey.Part.WHOLE), count * Float.BYTES, c, billedLayer());
         detached.put(name, b);
         if (touched) {
             b.touch();
@@ -162,7 +164,7 @@ public final class LayerRun {
 
     /** The key of one of the layer's own buffers, e.g. {@code layer/3/conv1/col_buffer/data}. */
     private BufferKey key(String member, BufferKey.Part part) {
-        return BufferKey.layer(testNet, layer.index(), layer.name(), member, part);
+        return scope.member(layer.index(), layer.name(), member, part);
     }
 
     int internalCount() {
@@ -214,7 +216,23 @@ public final class LayerRun {
         return runtime;
     }
 
-    int testNet() {
-        return testNet;
+    /** How the net this layer is in names and bills its buffers. */
+    NetScope scope() {
+        return scope;
+    }
+
+    /** The component the layer's own buffers are billed to (layer buffers, or the test net's). */
+    Component internalComponent() {
+        return internalComponent;
+    }
+
+    /** The layer its buffers are billed to: itself, or the layer whose inner net it is in. */
+    int billedLayer() {
+        return scope.billed(layer.index());
+    }
+
+    /** The net the layer is in. */
+    NetGraph graph() {
+        return graph;
     }
 }

@@ -29,6 +29,11 @@ final class LossBehavior implements LayerBehavior {
         Shape b = r.bottom(0).shape();
         if (softmaxBased()) {
             SimBlob prob = r.internal("prob", b.count());
+            if (type.equals("InfogainLoss") && r.tops().size() > 1) {
+                // Forward makes top[1] share prob_'s data; prob_ takes the top's buffer here instead, so the
+                // one buffer carries the name Caffe's blob census finds it under
+                r.shareData(prob, r.top(1));
+            }
             NormBehavior.softmaxSetUp(r, b, softmaxAxis(r), "softmax/");
             if (type.equals("InfogainLoss") || r.lossWeight(0) != 0) {
                 prob.touchDiff();
@@ -72,15 +77,16 @@ final class LossBehavior implements LayerBehavior {
         for (int i = 0; i < r.bottoms().size(); i++) {
             r.bottom(i).touchData();
         }
-        r.tops().forEach(SimBlob::touchData);
+        // InfogainLoss's second top is not written, only pointed at prob_
+        r.top(0).touchData();
+        for (int t = 1; t < r.tops().size() && !type.equals("InfogainLoss"); t++) {
+            r.top(t).touchData();
+        }
         Shape b = r.bottom(0).shape();
         if (softmaxBased()) {
             SimBlob prob = r.internal("prob", b.count());
             prob.touchData();
             NormBehavior.softmaxScale(r, b, softmaxAxis(r), "softmax/").touchData();
-            if (type.equals("InfogainLoss") && r.tops().size() > 1) {
-                r.shareData(r.top(1), prob);
-            }
         }
         switch (type) {
             case "SigmoidCrossEntropyLoss" -> r.internal("sigmoid_output", b.count()).touchData();

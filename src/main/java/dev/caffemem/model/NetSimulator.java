@@ -20,7 +20,7 @@ public final class NetSimulator {
     private final NetGraph graph;
     private final Mode mode;
     private final Allocations allocations;
-    private final int testNet;
+    private final NetScope scope;
     private final List<SimBlob> blobs = new ArrayList<>();
     private final List<SimBlob> params = new ArrayList<>();
     private final List<LayerRun> runs = new ArrayList<>();
@@ -44,30 +44,51 @@ public final class NetSimulator {
     /** @param runtime the process around the net (the data files its layers read) */
     public NetSimulator(NetGraph graph, Mode mode, Allocations allocations, int testNet,
                         Map<String, List<SimBlob>> shared, GpuSettings gpu, Runtime runtime) {
+        this(graph, mode, allocations, NetScope.of(testNet), shared, gpu, runtime);
+    }
+
+    /**
+     * A net inside a layer (RecurrentLayer's unrolled net): its blobs, parameters and layer buffers are all
+     * that layer's buffers (see {@link NetScope#inner}).
+     */
+    NetSimulator(NetGraph graph, Mode mode, Allocations allocations, NetScope scope, GpuSettings gpu, Runtime runtime) {
+        this(graph, mode, allocations, scope, Map.of(), gpu, runtime);
+    }
+
+    private NetSimulator(NetGraph graph, Mode mode, Allocations allocations, NetScope scope,
+                         Map<String, List<SimBlob>> shared, GpuSettings gpu, Runtime runtime) {
         this.gpu = gpu;
         this.graph = graph;
         this.mode = mode;
         this.allocations = allocations;
-        this.testNet = testNet;
+        this.scope = scope;
         this.trained = shared;
         int[] producers = producers(graph);
         for (NetGraph.Blob b : graph.blobs()) {
-            int producer = producers[b.id()];
+            int producer = scope.billed(producers[b.id()]);
             long bytes = b.shape().count() * Float.BYTES;
-            Buffer data = allocations.create(BufferKey.blob(testNet, b.id(), b.name(), BufferKey.Part.DATA), bytes,
-                    component(Component.ACTIVATION_DATA), producer);
-            Buffer diff = allocations.create(BufferKey.blob(testNet, b.id(), b.name(), BufferKey.Part.DIFF), bytes,
-                    component(Component.ACTIVATION_DIFF), producer);
+            Buffer data = allocations.create(scope.blob(b.id(), b.name(), BufferKey.Part.DATA), bytes,
+                    scope.component(Component.ACTIVATION_DATA), producer);
+            Buffer diff = allocations.create(scope.blob(b.id(), b.name(), BufferKey.Part.DIFF), bytes,
+                    scope.component(Component.ACTIVATION_DIFF), producer);
             blobs.add(new SimBlob(b.name(), b.shape(), data, diff));
         }
         for (NetGraph.Param p : graph.params()) {
+            if (p.owner() >= 0 && (scope.isInner() || recurrent(graph.layers().get(p.layer())))) {
+                // an inner net's sharing is settled by its layer (RecurrentBehavior adopts the outer parameters);
+                // a recurrent layer's blobs are its inner net's, whose own storage its later timesteps keep
+                // (the stale copy RecurrentBehavior models), so its outer sharing is taken from the start
+                SimBlob owner = params.get(p.owner());
+                params.add(new SimBlob("param" + p.id(), p.shape(), owner.data, owner.diff));
+                continue;
+            }
             // every layer fills its own parameter blobs in LayerSetUp, shared by name or not; Net::ShareWeights
             // points the others at the owner's only at the end of Net::Init (src/caffe/net.cpp)
             long bytes = p.shape().count() * Float.BYTES;
-            Buffer data = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DATA), bytes,
-                    component(Component.PARAM_DATA), p.layer());
-            Buffer diff = allocations.create(BufferKey.param(testNet, p.id(), BufferKey.Part.DIFF), bytes,
-                    component(Component.PARAM_DIFF), p.layer());
+            Buffer data = allocations.create(scope.param(p.id(), BufferKey.Part.DATA), bytes,
+                    scope.component(Component.PARAM_DATA), scope.billed(p.layer()));
+            Buffer diff = allocations.create(scope.param(p.id(), BufferKey.Part.DIFF), bytes,
+                    scope.component(Component.PARAM_DIFF), scope.billed(p.layer()));
             params.add(new SimBlob("param" + p.id(), p.shape(), data, diff));
             ownParamBuffers.add(data);
             ownParamBuffers.add(diff);
@@ -81,8 +102,8 @@ public final class NetSimulator {
             if (trained != null) {
                 checkShareable(layer, trained, layerParams);
             }
-            runs.add(new LayerRun(layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
-                    component(Component.LAYER_BUFFERS), testNet, runtime));
+            runs.add(new LayerRun(graph, layer, pick(layer.bottoms()), pick(layer.tops()), layerParams, mode, allocations,
+                    scope, runtime));
             LayerBehavior behavior = Behaviors.of(layer);
             behaviors.add(mode == Mode.GPU ? GpuBehaviors.of(layer, behavior, gpu) : behavior);
         }
@@ -107,9 +128,6 @@ public final class NetSimulator {
         }
     }
 
-    private Component component(Component c) {
-        return testNet >= 0 ? Component.TEST_NET : c;
-    }
 
     /** By blob id, the first layer with the blob among its tops (the one that created it), or -1. */
     private static int[] producers(NetGraph graph) {
@@ -138,23 +156,31 @@ public final class NetSimulator {
      * {@code Net::ShareWeights}: a parameter shared by name drops the copy its layer filled for the owner's.
      */
     public void setUp() {
-        Timeline.Stage stage = testNet >= 0 ? Timeline.Stage.TEST_NET_INIT : Timeline.Stage.NET_INIT;
+        Timeline.Stage stage = scope.testNet() >= 0 ? Timeline.Stage.TEST_NET_INIT : Timeline.Stage.NET_INIT;
         for (int i = 0; i < runs.size(); i++) {
             LayerRun r = runs.get(i);
             behaviors.get(i).setUp(r);
-            for (SimBlob p : r.paramBlobs()) {
-                // fillers (or caffe_set) initialise every parameter in LayerSetUp
-                p.touchData();
+            if (behaviors.get(i).fillsParams()) {
+                for (SimBlob p : r.paramBlobs()) {
+                    // fillers (or caffe_set) initialise every parameter in LayerSetUp
+                    p.touchData();
+                }
             }
             for (int t = 0; t < r.tops().size(); t++) {
                 if (r.layer().lossWeight(t) != 0) {
                     r.top(t).touchDiff();
                 }
             }
+            if (scope.isInner()) {
+                continue; // its layer's setup is one event of the outer net
+            }
             // a prefetching data layer starts its thread: an arena and a stack of its own (on the host)
             long thread = Engine.prefetching(r.layer().type()) && !r.tops().isEmpty()
                     ? ProcessBaseline.prefetchThread(r.top(0).shape().count(1)) : 0;
-            allocations.clock().mark(stage, -1, testNet, r.layer().name(), thread);
+            allocations.clock().mark(stage, -1, scope.testNet(), r.layer().name(), thread);
+        }
+        if (scope.isInner()) {
+            return;
         }
         for (NetGraph.Param p : graph.params()) {
             if (p.owner() >= 0) {
@@ -180,6 +206,10 @@ public final class NetSimulator {
             }
         }
         releaseUnreferenced();
+    }
+
+    private static boolean recurrent(NetGraph.Layer layer) {
+        return layer.type().equals("LSTM") || layer.type().equals("RNN");
     }
 
     /** Frees the parameter buffers this net made that no parameter blob points at any more. */
@@ -223,7 +253,12 @@ public final class NetSimulator {
 
     /** Net::Forward: each layer's Forward, then the loss read-back of every weighted top. */
     public void forward() {
-        for (int i = 0; i < runs.size(); i++) {
+        forwardTo(runs.size() - 1);
+    }
+
+    /** {@code Net::ForwardTo}: layers 0 to {@code last}, inclusive. */
+    void forwardTo(int last) {
+        for (int i = 0; i <= last; i++) {
             LayerRun r = runs.get(i);
             LayerBehavior behavior = behaviors.get(i);
             if (mode == Mode.CPU) {
@@ -265,7 +300,12 @@ public final class NetSimulator {
 
     /** Net::Backward: layers in reverse, only those that need it. */
     public void backward() {
-        for (int i = runs.size() - 1; i >= 0; i--) {
+        backwardFrom(runs.size() - 1);
+    }
+
+    /** {@code Net::BackwardFrom}: layers {@code last} down to 0 that need backward. */
+    void backwardFrom(int last) {
+        for (int i = last; i >= 0; i--) {
             LayerRun r = runs.get(i);
             if (r.layer().needBackward()) {
                 LayerBehavior behavior = behaviors.get(i);
@@ -289,6 +329,44 @@ public final class NetSimulator {
         return out;
     }
 
+    /**
+     * Makes the net's unshared parameters use {@code owners}' storage, in {@code params()} order, as a
+     * RecurrentLayer's blobs_ are its unrolled net's unshared parameters. A parameter shared inside the net
+     * follows its owner only where {@code followOwner} says so; otherwise it keeps the storage its owner
+     * had before (Caffe's Blob::ShareData re-points the owner Blob, not the Blobs already sharing with it).
+     */
+    void adoptParams(List<SimBlob> owners, java.util.function.IntPredicate followOwner) {
+        int k = 0;
+        int[] ownerIndex = new int[params.size()];
+        for (NetGraph.Param p : graph.params()) {
+            if (p.learnable()) {
+                ownerIndex[p.id()] = k;
+                SimBlob own = params.get(p.id());
+                own.data = owners.get(k).data;
+                own.diff = owners.get(k).diff;
+                k++;
+            }
+        }
+        for (NetGraph.Param p : graph.params()) {
+            if (!p.learnable() && followOwner.test(ownerIndex[p.owner()])) {
+                SimBlob owner = params.get(p.owner());
+                params.get(p.id()).data = owner.data;
+                params.get(p.id()).diff = owner.diff;
+            }
+        }
+    }
+
+    /** The net's blob of a name (the last one, for a name that in-place layers reuse), or null. */
+    SimBlob blob(String name) {
+        SimBlob found = null;
+        for (SimBlob b : blobs) {
+            if (b.name().equals(name)) {
+                found = b;
+            }
+        }
+        return found;
+    }
+
     /** Param blobs by layer name, for a test net to share ({@code ShareTrainedLayersWith}). */
     public Map<String, List<SimBlob>> paramsByLayer() {
         Map<String, List<SimBlob>> out = new java.util.HashMap<>();
@@ -302,8 +380,11 @@ public final class NetSimulator {
     /** Blob objects this net made (net blobs, params, layer-internal blobs): each has a shape buffer. */
     public int blobObjects() {
         int internals = 0;
-        for (LayerRun r : runs) {
-            internals += r.internalCount();
+        for (int i = 0; i < runs.size(); i++) {
+            internals += runs.get(i).internalCount();
+            if (behaviors.get(i) instanceof RecurrentBehavior recurrent && recurrent.unrolled() != null) {
+                internals += recurrent.unrolled().blobObjects();
+            }
         }
         return blobs.size() + params.size() + internals;
     }

@@ -10,7 +10,8 @@ final class PoolingBehavior implements LayerBehavior {
     public void forward(LayerRun r) {
         String pool = r.params("pooling_param").getEnum("pool");
         if (pool.equals("STOCHASTIC") && r.mode() == Mode.CPU) {
-            throw r.fatal("STOCHASTIC pooling is not implemented on CPU in Caffe 1.0 (Forward_cpu aborts)");
+            throw r.fatal("STOCHASTIC pooling is not implemented on CPU in Caffe 1.0: Forward_cpu aborts with"
+                    + " \"Not Implemented Yet\" (it runs on a GPU only)");
         }
         r.bottom(0).touchData();
         r.top(0).touchData();

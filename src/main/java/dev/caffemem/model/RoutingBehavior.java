@@ -2,8 +2,8 @@ package dev.caffemem.model;
 
 /**
  * Layers that route blobs (src/caffe/layers/{eltwise,concat,slice,split,flatten,reshape,crop,tile,
- * silence,filter}_layer.cpp). Split, Flatten, Reshape and the single-blob Concat/Slice share storage
- * instead of copying; Flatten's backward makes the bottom adopt the top's diff.
+ * silence,filter,batch_reindex}_layer.cpp). Split, Flatten, Reshape and the single-blob Concat/Slice share
+ * storage instead of copying; Flatten's backward makes the bottom adopt the top's diff.
  */
 final class RoutingBehavior implements LayerBehavior {
     private final String type;
@@ -41,6 +41,13 @@ final class RoutingBehavior implements LayerBehavior {
             return;
         }
         if (type.equals("Silence")) {
+            return;
+        }
+        if (type.equals("BatchReindex")) {
+            // the indices are checked on the host first, then the items copied
+            r.bottom(1).touchData();
+            r.bottom(0).touchData();
+            r.top(0).touchData();
             return;
         }
         if (type.equals("Flatten")) {
@@ -88,6 +95,16 @@ final class RoutingBehavior implements LayerBehavior {
                 if (r.propagateDown(0)) {
                     r.top(0).touchDiff();
                     r.bottom(0).touchDiff();
+                }
+            }
+            case "BatchReindex" -> {
+                if (r.propagateDown(1)) {
+                    throw r.fatal("Cannot backprop to index. (bottom 1 needs a gradient; Caffe aborts)");
+                }
+                if (r.propagateDown(0)) {
+                    r.bottom(0).touchDiff();
+                    r.bottom(1).touchData();
+                    r.top(0).touchDiff();
                 }
             }
             case "Filter" -> {

@@ -25,7 +25,8 @@ final class SppBehavior implements LayerBehavior {
     @Override
     public void forward(LayerRun r) {
         if (r.params("spp_param").getEnum("pool").equals("STOCHASTIC") && r.mode() == Mode.CPU) {
-            throw r.fatal("STOCHASTIC pooling is not implemented on CPU in Caffe 1.0 (Forward_cpu aborts)");
+            throw r.fatal("STOCHASTIC pooling is not implemented on CPU in Caffe 1.0: its inner Pooling's Forward_cpu"
+                    + " aborts with \"Not Implemented Yet\" (it runs on a GPU only)");
         }
         r.bottom(0).touchData();
         r.top(0).touchData();

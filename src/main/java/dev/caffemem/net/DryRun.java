@@ -13,8 +13,8 @@ import java.util.function.Function;
 /**
  * Rewrites a net for a dry run in the real Caffe: every data layer becomes an Input layer with the
  * shapes the estimator inferred for its phase (so no data files are needed), and every filler becomes
- * {@code constant} (the same memory, filled much faster). Include/exclude rules are kept, so one file
- * still serves the train net and its test nets.
+ * {@code constant} (the same memory, filled much faster), and HDF5Output layers write into a temporary
+ * directory. Include/exclude rules are kept, so one file still serves the train net and its test nets.
  */
 public final class DryRun {
     private static final java.util.Set<String> DATA = java.util.Set.of("Data", "ImageData", "HDF5Data",
@@ -45,9 +45,42 @@ public final class DryRun {
             if (constants) {
                 constantFillers(rewritten);
             }
+            if (rewritten.getString("type").equals("HDF5Output")) {
+                redirect(rewritten);
+            }
             out.add("layer", rewritten);
         }
         return out;
+    }
+
+    /**
+     * An HDF5Output layer writes the file it names when the dry run runs it: the run writes a file of its own
+     * instead, the same one for layers that name the same file (Caffe refuses to create a file twice), in a
+     * directory removed when this JVM exits.
+     */
+    private static void redirect(Message layer) {
+        Message p = layer.mutableMessage("hdf5_output_param");
+        java.nio.file.Path original = java.nio.file.Path.of(p.getString("file_name")).toAbsolutePath().normalize();
+        String name = Integer.toHexString(original.toString().hashCode()) + "-" + original.getFileName();
+        java.io.File file = OutputFiles.DIR.resolve(name).toFile();
+        file.deleteOnExit();
+        p.set("file_name", file.getPath());
+    }
+
+    /** The dry runs' HDF5Output files, made on first use. */
+    private static final class OutputFiles {
+        static final java.nio.file.Path DIR = create();
+
+        private static java.nio.file.Path create() {
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("caffemem-hdf5-output-");
+                // registered first, so deleted last: after the files in it
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /**
@@ -59,6 +92,9 @@ public final class DryRun {
         Message out = net.copy();
         for (Message layer : out.getMessages("layer")) {
             constantFillers(layer);
+            if (layer.getString("type").equals("HDF5Output")) {
+                redirect(layer);
+            }
             if (!DATA.contains(layer.getString("type"))) {
                 continue;
             }

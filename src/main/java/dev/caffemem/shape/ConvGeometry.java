@@ -84,7 +84,7 @@ public record ConvGeometry(int channelAxis, int[] kernel, int[] stride, int[] pa
         return out;
     }
 
-    private static int[] perAxis(SetupContext ctx, Message p, String repeated, String h, String w, int spatial, int dflt) {
+    static int[] perAxis(SetupContext ctx, Message p, String repeated, String h, String w, int spatial, int dflt) {
         if (h != null && (p.has(h) || p.has(w))) {
             if (spatial != 2) {
                 throw ctx.error(h + " and " + w + " can only be used for 2D convolution (" + spatial + " spatial axes)");

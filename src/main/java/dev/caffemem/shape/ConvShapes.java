@@ -6,6 +6,7 @@ import dev.caffemem.net.LayerShapes;
 import dev.caffemem.net.LayerSpec;
 import dev.caffemem.net.SetupContext;
 import dev.caffemem.net.Shape;
+import dev.caffemem.prototxt.Message;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,8 +50,11 @@ final class ConvShapes implements LayerKind {
         System.arraycopy(g.kernel(), 0, weight, 2, g.spatialAxes());
         List<Shape> params = new ArrayList<>();
         params.add(Shape.of(weight));
+        Message p = ctx.layer().params("convolution_param");
+        Fillers.check(ctx, p.getMessage("weight_filler"), params.get(0), "weight_filler");
         if (g.biasTerm()) {
             params.add(Shape.of(g.numOutput()));
+            Fillers.check(ctx, p.getMessage("bias_filler"), params.get(1), "bias_filler");
         }
         return new LayerShapes(Collections.nCopies(ctx.topCount(), Shape.of(top)), params);
     }

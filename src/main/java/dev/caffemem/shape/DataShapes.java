@@ -96,6 +96,10 @@ final class DataShapes implements LayerKind {
         if (ctx.overrides().batch() != null) {
             tops.replaceAll(s -> s.withBatch(ctx.overrides().batch()));
         }
+        for (int i = 0; i < n && fillers > 0; i++) {
+            // DummyDataLayer::LayerSetUp fills every top with its filler (no data_filler: constant 0)
+            Fillers.check(ctx, p.getMessages("data_filler").get(fillers == 1 ? 0 : i), tops.get(i), "data_filler");
+        }
         return tops;
     }
 

@@ -47,7 +47,16 @@ final class InnerProductShapes implements LayerKind {
         if (p.getBool("bias_term")) {
             params.add(Shape.of(n));
         }
+        fillers(ctx, p, params);
         return new LayerShapes(List.of(Shape.of(top)), params);
+    }
+
+    /** Both layers fill their weights with weight_filler and their bias with bias_filler in LayerSetUp. */
+    private static void fillers(SetupContext ctx, Message p, List<Shape> params) {
+        Fillers.check(ctx, p.getMessage("weight_filler"), params.get(0), "weight_filler");
+        if (params.size() > 1) {
+            Fillers.check(ctx, p.getMessage("bias_filler"), params.get(1), "bias_filler");
+        }
     }
 
     private static LayerShapes embed(SetupContext ctx) {
@@ -66,6 +75,7 @@ final class InnerProductShapes implements LayerKind {
         if (p.getBool("bias_term")) {
             params.add(Shape.of(n));
         }
+        fillers(ctx, p, params);
         return new LayerShapes(List.of(Shape.of(top)), params);
     }
 }

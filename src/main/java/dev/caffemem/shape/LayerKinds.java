@@ -28,7 +28,8 @@ public final class LayerKinds implements Function<LayerSpec, LayerKind> {
         }
         KINDS.put("Scale", new ScaleShapes(true));
         KINDS.put("Bias", new ScaleShapes(false));
-        for (String t : new String[] {"Eltwise", "Concat", "Slice", "Split", "Crop", "Tile", "Silence", "Filter"}) {
+        for (String t : new String[] {"Eltwise", "Concat", "Slice", "Split", "Crop", "Tile", "Silence", "Filter",
+                "BatchReindex"}) {
             KINDS.put(t, new RoutingShapes(t));
         }
         KINDS.put("Flatten", new ReshapeShapes(true));
@@ -37,6 +38,12 @@ public final class LayerKinds implements Function<LayerSpec, LayerKind> {
                 "InfogainLoss", "MultinomialLogisticLoss", "ContrastiveLoss", "Accuracy", "ArgMax", "Reduction"}) {
             KINDS.put(t, new LossShapes(t));
         }
+        KINDS.put("LSTM", new RecurrentShapes("LSTM"));
+        KINDS.put("RNN", new RecurrentShapes("RNN"));
+        KINDS.put("LSTMUnit", new LstmUnitShapes());
+        KINDS.put("Im2col", new Im2colShapes());
+        KINDS.put("Parameter", new ParameterShapes());
+        KINDS.put("HDF5Output", new Hdf5OutputShapes());
     }
 
     private final ShapeOverrides overrides;

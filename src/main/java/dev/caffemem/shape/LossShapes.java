@@ -41,7 +41,8 @@ final class LossShapes implements LayerKind {
             case "Accuracy" -> BlobCounts.range(2, 2, 1, 2);
             case "ArgMax", "Reduction" -> BlobCounts.exact(1, 1);
             case "SoftmaxWithLoss" -> BlobCounts.range(2, 2, 1, 2).withAutoTop();
-            case "InfogainLoss" -> BlobCounts.range(2, 3, 1, 1).withAutoTop();
+            // the second top is the softmax output (infogain_loss_layer.hpp: MaxTopBlobs 2)
+            case "InfogainLoss" -> BlobCounts.range(2, 3, 1, 2).withAutoTop();
             case "ContrastiveLoss" -> BlobCounts.exact(3, 1).withAutoTop();
             default -> BlobCounts.exact(2, 1).withAutoTop();
         };
@@ -75,7 +76,7 @@ final class LossShapes implements LayerKind {
                 }
                 checkLabels(ctx, pred, label, ctx.layer().params("softmax_param").getInt("axis"));
             }
-            case "InfogainLoss" -> ConvGeometry.canonical(ctx, pred, ctx.layer().params("infogain_loss_param").getInt("axis"));
+            case "InfogainLoss" -> infogain(ctx, pred, label);
             case "EuclideanLoss" -> {
                 if (pred.count(1) != label.count(1)) {
                     throw ctx.error("inputs must have the same dimension (" + pred.dimsString() + " vs " + label.dimsString() + ")");
@@ -106,6 +107,25 @@ final class LossShapes implements LayerKind {
         if (outer * inner != label.count()) {
             throw ctx.error("number of labels must match number of predictions: prediction " + pred.dimsString()
                     + " with axis " + axis + " needs " + outer * inner + " labels, label blob has " + label.count());
+        }
+    }
+
+    /** InfogainLossLayer::LayerSetUp and Reshape (src/caffe/layers/infogain_loss_layer.cpp). */
+    private static void infogain(SetupContext ctx, Shape pred, Shape label) {
+        Message p = ctx.layer().params("infogain_loss_param");
+        if (ctx.layer().params("loss_param").has("normalize")) {
+            throw ctx.error("normalize is deprecated. use \"normalization\"");
+        }
+        if (ctx.bottoms().size() < 3 && !p.has("source")) {
+            throw ctx.error("Infogain matrix source must be specified (infogain_loss_param.source, or H as a third bottom)");
+        }
+        checkLabels(ctx, pred, label, p.getInt("axis"));
+        if (ctx.bottoms().size() == 3) {
+            long labels = pred.dim(ConvGeometry.canonical(ctx, pred, p.getInt("axis")));
+            if (ctx.bottom(2).count() != labels * labels) {
+                throw ctx.error("the infogain matrix H (bottom 2, " + ctx.bottom(2).dimsString() + ") must have "
+                        + labels + "x" + labels + " = " + labels * labels + " elements, one per pair of labels");
+            }
         }
     }
 

@@ -32,7 +32,9 @@ final class PoolingShapes implements LayerKind {
 
     static Window window(SetupContext ctx, Message p, Shape bottom) {
         if (bottom.axes() != 4) {
-            throw ctx.error("pooling input must have 4 axes (num, channels, height, width), found " + bottom.dimsString());
+            // PoolingLayer::LayerSetUp's CHECK_EQ(4, bottom[0]->num_axes()), in its words
+            throw ctx.error("Input must have 4 axes, corresponding to (num, channels, height, width); found "
+                    + bottom.axes() + " (" + bottom.dimsString() + ")");
         }
         boolean global = p.getBool("global_pooling");
         boolean hasSize = p.has("kernel_size");

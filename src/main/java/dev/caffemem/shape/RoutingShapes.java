@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Layers that combine, split or route blobs: Eltwise, Concat, Slice, Split, Crop, Tile, Silence, Filter. */
+/**
+ * Layers that combine, split or route blobs: Eltwise, Concat, Slice, Split, Crop, Tile, Silence, Filter,
+ * BatchReindex.
+ */
 final class RoutingShapes implements LayerKind {
     private final String type;
 
@@ -29,6 +32,7 @@ final class RoutingShapes implements LayerKind {
             case "Tile" -> BlobCounts.exact(1, 1);
             case "Silence" -> BlobCounts.range(1, -1, 0, 0);
             case "Filter" -> BlobCounts.range(2, -1, 1, -1);
+            case "BatchReindex" -> BlobCounts.exact(2, 1);
             default -> throw new IllegalStateException(type);
         };
     }
@@ -50,8 +54,23 @@ final class RoutingShapes implements LayerKind {
             case "Tile" -> tile(ctx);
             case "Silence" -> List.of();
             case "Filter" -> filter(ctx);
+            case "BatchReindex" -> List.of(batchReindex(ctx));
             default -> throw new IllegalStateException(type);
         });
+    }
+
+    /** BatchReindexLayer::Reshape (src/caffe/layers/batch_reindex_layer.cpp): one item per index, in the index's order. */
+    private static Shape batchReindex(SetupContext ctx) {
+        Shape index = ctx.bottom(1);
+        if (index.axes() != 1) {
+            throw ctx.error("bottom[1], the indices, must have exactly 1 axis, found " + index.axes() + " ("
+                    + index.dimsString() + ")");
+        }
+        int[] dims = ctx.bottom(0).dims();
+        int[] top = new int[Math.max(1, dims.length)];
+        System.arraycopy(dims, Math.min(1, dims.length), top, 1, Math.max(0, dims.length - 1));
+        top[0] = index.dim(0);
+        return Shape.of(top);
     }
 
     private static List<Shape> eltwise(SetupContext ctx) {

@@ -51,6 +51,7 @@ final class SameShapes implements LayerKind {
         }
         boolean shared = ctx.layer().params("prelu_param").getBool("channel_shared");
         Shape slope = shared ? Shape.scalar() : Shape.of(bottom.dim(1));
+        Fillers.check(ctx, ctx.layer().params("prelu_param").getMessage("filler"), slope, "filler");
         return new LayerShapes(List.of(bottom), List.of(slope));
     }
 

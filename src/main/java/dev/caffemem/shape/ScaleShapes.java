@@ -42,9 +42,12 @@ final class ScaleShapes implements LayerKind {
         List<Shape> params = new ArrayList<>();
         if (ctx.bottoms().size() == 1) {
             params.add(factor);
+            Fillers.check(ctx, p.getMessage("filler"), factor, "filler");
         }
         if (scale && p.getBool("bias_term")) {
             params.add(factor);
+            // the inner Bias layer is built with scale_param.bias_filler as its filler
+            Fillers.check(ctx, p.getMessage("bias_filler"), factor, "bias_filler");
         }
         return new LayerShapes(List.of(bottom), params);
     }

@@ -63,6 +63,20 @@ public final class BookkeepingCalibration {
         return b;
     }
 
+    /** The comment lines at the top of a properties file. */
+    private static String header(java.io.InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (in) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#")) {
+                    break;
+                }
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "src/main/resources/dev/caffemem/model/bookkeeping.properties");
         List<RealityCheck.Case> cases = new ArrayList<>();
@@ -110,14 +124,24 @@ public final class BookkeepingCalibration {
             }
             targets.add((double) (o.real().allocatorBytes() - chunks));
         }
+        // extending: the coefficients in use stay as they are; only features they lack are fitted, on what
+        // the kept ones leave unexplained
+        boolean extend = Boolean.getBoolean("caffemem.calibration.extend");
+        Map<String, Double> kept = new TreeMap<>(extend ? Bookkeeping.coefficients() : Map.of());
+        kept.remove("layer.default");
         List<String> columns = new ArrayList<>(names);
+        columns.removeAll(kept.keySet());
         double[][] x = new double[rows.size()][columns.size()];
         double[] y = new double[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             for (int j = 0; j < columns.size(); j++) {
                 x[i][j] = rows.get(i).getOrDefault(columns.get(j), 0.0);
             }
-            y[i] = targets.get(i);
+            double explained = 0;
+            for (Map.Entry<String, Double> k : kept.entrySet()) {
+                explained += k.getValue() * rows.get(i).getOrDefault(k.getKey(), 0.0);
+            }
+            y[i] = targets.get(i) - explained;
         }
         String matrix = System.getProperty("caffemem.calibration.matrix");
         if (matrix != null) {
@@ -148,21 +172,31 @@ public final class BookkeepingCalibration {
             maxAbs = Math.max(maxAbs, Math.abs(r));
             sumSq += r * r;
         }
-        Map<String, Double> coefficients = new TreeMap<>();
+        Map<String, Double> coefficients = new TreeMap<>(kept);
         for (int j = 0; j < columns.size(); j++) {
             coefficients.put(columns.get(j), beta[j]);
         }
-        double typical = coefficients.entrySet().stream().filter(e -> e.getKey().startsWith("layer."))
+        double typical = extend ? Bookkeeping.coefficients().getOrDefault("layer.default", 0.0)
+                : coefficients.entrySet().stream().filter(e -> e.getKey().startsWith("layer."))
                 .mapToDouble(Map.Entry::getValue).sorted().skip(coefficients.size() / 4).findFirst().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append("# Bookkeeping model of dev.caffemem.model.Bookkeeping: bytes per feature, fitted by least squares\n");
-        sb.append("# against glibc mallinfo2 deltas of real Caffe 1.0 (org.bytedeco:caffe:1.0-1.5.8, linux-x86_64, CPU)\n");
-        sb.append(String.format(Locale.ROOT, "# on %s: %d nets (chains of each layer type, single added layers, random nets",
-                LocalDate.now(), rows.size()));
-        sb.append(" with all six solvers).\n");
-        sb.append(String.format(Locale.ROOT, "# Fit residual: RMS %.0f bytes, worst %.0f bytes. R^2 %.6f.%n",
-                Math.sqrt(sumSq / rows.size()), maxAbs, 1 - sumSq / ssTot));
-        sb.append("# Regenerate with scripts/calibrate-bookkeeping.sh; layer.default serves layer types not measured.\n");
+        if (extend) {
+            sb.append(header(Bookkeeping.class.getResourceAsStream("bookkeeping.properties")));
+            sb.append(String.format(Locale.ROOT, "# Extended on %s (caffemem.calibration.extend): %s fitted on %d nets with the"
+                    + " coefficients above kept;%n# residual RMS %.0f bytes, worst %.0f bytes.%n", LocalDate.now(),
+                    String.join(", ", columns), rows.size(), Math.sqrt(java.util.Arrays.stream(residuals).map(r -> r * r)
+                    .sum() / rows.size()), java.util.Arrays.stream(residuals).map(Math::abs).max().orElse(0)));
+        }
+        if (!extend) {
+            sb.append("# Bookkeeping model of dev.caffemem.model.Bookkeeping: bytes per feature, fitted by least squares\n");
+            sb.append("# against glibc mallinfo2 deltas of real Caffe 1.0 (org.bytedeco:caffe:1.0-1.5.8, linux-x86_64, CPU)\n");
+            sb.append(String.format(Locale.ROOT, "# on %s: %d nets (chains of each layer type, single added layers, random nets",
+                    LocalDate.now(), rows.size()));
+            sb.append(" with all six solvers).\n");
+            sb.append(String.format(Locale.ROOT, "# Fit residual: RMS %.0f bytes, worst %.0f bytes. R^2 %.6f.%n",
+                    Math.sqrt(sumSq / rows.size()), maxAbs, 1 - sumSq / ssTot));
+            sb.append("# Regenerate with scripts/calibrate-bookkeeping.sh; layer.default serves layer types not measured.\n");
+        }
         for (Map.Entry<String, Double> e : coefficients.entrySet()) {
             sb.append(e.getKey()).append('=').append(String.format(Locale.ROOT, "%.1f", e.getValue())).append('\n');
         }

@@ -18,6 +18,14 @@ final class CalibrationNets {
             + "layer { name: 'ip' type: 'InnerProduct' bottom: 'x' top: 'a' inner_product_param { num_output: 6 } }\n"
             + "layer { name: 'ip2' type: 'InnerProduct' bottom: 'z' top: 'b' inner_product_param { num_output: 6 } }\n";
 
+    /** a as T x 1 x 6 (r) and the labels as T x 1 continuation indicators (c), for a recurrent layer. */
+    private static final String SEQUENCE = "layer { name: 'r' type: 'Reshape' bottom: 'a' top: 'r' reshape_param { shape { dim: 0 dim: 1 dim: -1 } } }"
+            + " layer { name: 'c' type: 'Reshape' bottom: 'y' top: 'c' reshape_param { shape { dim: 0 dim: 1 } } } ";
+    /** InfogainLoss with H from a Parameter layer, its top list left open. */
+    private static final String INFOGAIN = "layer { name: 'H' type: 'Parameter' top: 'H' parameter_param { shape { dim: 6 dim: 6 } } }"
+            + " layer { name: 'L' type: 'InfogainLoss' bottom: 'a' bottom: 'y' bottom: 'H' top: 'l' propagate_down: true"
+            + " propagate_down: false propagate_down: false";
+
     static {
         String[][] chain = {
             {"ReLU", "type: 'ReLU'"}, {"PReLU", "type: 'PReLU'"}, {"ELU", "type: 'ELU'"}, {"Sigmoid", "type: 'Sigmoid'"},
@@ -36,6 +44,7 @@ final class CalibrationNets {
             {"Flatten", "type: 'Flatten'"}, {"Reshape", "type: 'Reshape' reshape_param { shape { dim: 0 dim: -1 } }"},
             {"Concat", "type: 'Concat'"}, {"Slice", "type: 'Slice'"}, {"Split", "type: 'Split'"},
             {"Tile", "type: 'Tile' tile_param { tiles: 1 }"},
+            {"Im2col", "type: 'Im2col' convolution_param { kernel_size: 1 }"},
         };
         for (String[] c : chain) {
             CHAINABLE.put(c[0], c[1]);
@@ -61,6 +70,15 @@ final class CalibrationNets {
             {"Input", "layer { name: 'in2' type: 'Input' top: 'w' input_param { shape { dim: 4 } } } layer { name: 'sil' type: 'Silence' bottom: 'a' bottom: 'b' bottom: 'y' bottom: 'w' }"},
             {"SPP", "layer { name: 'r' type: 'Reshape' bottom: 'a' top: 'r' reshape_param { shape { dim: 0 dim: 1 dim: 2 dim: 3 } } } layer { name: 'L' type: 'SPP' bottom: 'r' top: 'l' spp_param { pyramid_height: 2 } } layer { name: 'sil' type: 'Silence' bottom: 'y' bottom: 'b' bottom: 'l' }"},
             {"Filter", "layer { name: 'L' type: 'Filter' bottom: 'a' bottom: 'y' top: 'l' propagate_down: true propagate_down: false } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'l' }"},
+            {"LSTM", SEQUENCE + "layer { name: 'L' type: 'LSTM' bottom: 'r' bottom: 'c' top: 'l' recurrent_param { num_output: 3 } } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'l' }"},
+            {"LSTM-static-exposed", SEQUENCE + "layer { name: 's' type: 'Reshape' bottom: 'b' top: 's' reshape_param { shape { dim: 1 dim: -1 } } } layer { name: 'h0' type: 'Parameter' top: 'h0' parameter_param { shape { dim: 1 dim: 1 dim: 3 } } } layer { name: 'c0' type: 'Parameter' top: 'c0' parameter_param { shape { dim: 1 dim: 1 dim: 3 } } } layer { name: 'L' type: 'LSTM' bottom: 'r' bottom: 'c' bottom: 's' bottom: 'h0' bottom: 'c0' top: 'l' top: 'hT' top: 'cT' recurrent_param { num_output: 3 expose_hidden: true } } layer { name: 'sil' type: 'Silence' bottom: 'l' bottom: 'hT' bottom: 'cT' }"},
+            {"RNN", SEQUENCE + "layer { name: 'L' type: 'RNN' bottom: 'r' bottom: 'c' top: 'l' recurrent_param { num_output: 3 } } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'l' }"},
+            {"LSTMUnit", "layer { name: 'g' type: 'InnerProduct' bottom: 'b' top: 'g' inner_product_param { num_output: 24 } } layer { name: 'gr' type: 'Reshape' bottom: 'g' top: 'gr' reshape_param { shape { dim: 1 dim: -1 dim: 24 } } } layer { name: 'ar' type: 'Reshape' bottom: 'a' top: 'ar' reshape_param { shape { dim: 1 dim: -1 dim: 6 } } } layer { name: 'yr' type: 'Reshape' bottom: 'y' top: 'yr' reshape_param { shape { dim: 1 dim: -1 } } } layer { name: 'L' type: 'LSTMUnit' bottom: 'ar' bottom: 'gr' bottom: 'yr' top: 'l' top: 'm' } layer { name: 'sil' type: 'Silence' bottom: 'l' bottom: 'm' }"},
+            {"BatchReindex", "layer { name: 'L' type: 'BatchReindex' bottom: 'a' bottom: 'y' top: 'l' } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'l' }"},
+            {"Parameter", "layer { name: 'L' type: 'Parameter' top: 'p' parameter_param { shape { dim: 6 } } } layer { name: 's' type: 'Scale' bottom: 'a' bottom: 'p' top: 'l' } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'y' bottom: 'l' }"},
+            {"HDF5Output", "layer { name: 'L' type: 'HDF5Output' bottom: 'a' bottom: 'y' hdf5_output_param { file_name: 'calibration.h5' } } layer { name: 'sil' type: 'Silence' bottom: 'b' }"},
+            {"InfogainLoss", INFOGAIN + " } layer { name: 'sil' type: 'Silence' bottom: 'b' }"},
+            {"InfogainLoss-prob", INFOGAIN + " top: 'prob' loss_weight: 1 loss_weight: 0 } layer { name: 'sil' type: 'Silence' bottom: 'b' bottom: 'prob' }"},
         };
         for (String[] a : added) {
             ADDED.put(a[0], a[1]);

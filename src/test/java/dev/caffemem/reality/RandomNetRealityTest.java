@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Generated nets (convolution, pooling, inner product, ReLU, BatchNorm/Scale, Concat and Eltwise
- * branches, Dropout, LRN, fan-out with Splits, frozen layers) against the real Caffe, with every
+ * branches, Dropout, LRN, fan-out with Splits, frozen layers, LSTM/RNN, LSTMUnit, Im2col, BatchReindex,
+ * Parameter, HDF5Output, InfogainLoss; see {@link RandomNets}) against the real Caffe, with every
  * solver type, for training, inference and with the solver's test net. Each failure names its seed;
  * rerun one net with -Dcaffemem.random.seed=S -Dcaffemem.random.count=1.
  */

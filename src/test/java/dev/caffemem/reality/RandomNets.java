@@ -16,15 +16,18 @@ import java.util.Random;
 /**
  * A seeded generator of valid training nets: convolution, pooling, inner product, ReLU, BatchNorm
  * (+ Scale), Concat and Eltwise branches, Dropout, LRN, Sigmoid, Deconvolution, Flatten and fan-out
- * (which makes Caffe insert Splits), with random in-place choices, frozen layers and shared weights,
- * ending in a loss. Each candidate layer is checked with the estimator's own shape rules and dropped
+ * (which makes Caffe insert Splits), LSTM and RNN (static input, exposed hidden state, shared W_hh),
+ * LSTMUnit, Im2col, BatchReindex, Parameter factors, HDF5Output, with random in-place choices, frozen
+ * layers and shared weights, ending in a loss (SoftmaxWithLoss, EuclideanLoss, or InfogainLoss with H
+ * as a bottom and sometimes its second top). Each candidate layer is checked with the estimator's own shape rules and dropped
  * if Caffe would refuse it, so every net is buildable. The same seed gives the same net.
  */
 public final class RandomNets {
-    private final Random rnd;
+    final Random rnd;
     private final StringBuilder text = new StringBuilder();
-    private final List<String> open = new ArrayList<>();
+    final List<String> open = new ArrayList<>();
     private int counter;
+    private final SequenceBlocks more = new SequenceBlocks(this);
 
     private RandomNets(long seed) {
         this.rnd = new Random(seed);
@@ -82,17 +85,27 @@ public final class RandomNets {
         return true;
     }
 
+    /** Whether the net so far has a layer of this type. */
+    boolean has(String type) {
+        return text.indexOf("type: \"" + type + "\"") >= 0;
+    }
+
     private String last() {
         return open.get(open.size() - 1);
     }
 
-    private String name(String prefix) {
+    String name(String prefix) {
         return prefix + (++counter);
     }
 
     private String randomBlock() {
         String in = last();
-        return switch (rnd.nextInt(14)) {
+        return switch (rnd.nextInt(19)) {
+            case 14 -> more.recurrent(in);
+            case 15 -> more.lstmUnit(in);
+            case 16 -> rnd.nextBoolean() ? more.im2col(in) : more.batchReindex(in);
+            case 17 -> more.parameterFactor(in);
+            case 18 -> more.hdf5Output(in);
             case 0, 1, 2 -> conv(in);
             case 3 -> pool(in);
             case 4 -> neuron(in, "ReLU");
@@ -242,11 +255,22 @@ public final class RandomNets {
 
     private void finish() {
         String in = last();
-        tryAdd(innerProduct(in, true));
+        int before = open.size();
+        if (!tryAdd(innerProduct(in, true))) {
+            open.subList(before, open.size()).clear();
+        }
         String scores = last();
         if (rnd.nextInt(4) == 0) {
             text.append(String.format("layer { name: \"loss\" type: \"EuclideanLoss\" bottom: \"%s\" bottom: \"%s\" top: \"loss\" }%n",
                     scores, scores.equals(in) ? in : scores));
+        } else if (rnd.nextInt(4) == 0) {
+            // H, the 5 x 5 infogain matrix, as a third bottom learned by a Parameter layer; sometimes the
+            // softmax output as a second top (which needs a loss weight of its own)
+            boolean prob = rnd.nextBoolean();
+            text.append(SequenceBlocks.parameter("infogain", 5, 5)).append(String.format("layer { name: \"loss\" type: \"InfogainLoss\""
+                    + " bottom: \"%s\" bottom: \"label\" bottom: \"infogain\" top: \"loss\"%s propagate_down: true"
+                    + " propagate_down: false propagate_down: false }%n", scores, prob ? " top: \"prob\" loss_weight: 1"
+                    + " loss_weight: 0" : ""));
         } else {
             text.append(String.format("layer { name: \"loss\" type: \"SoftmaxWithLoss\" bottom: \"%s\" bottom: \"label\" top: \"loss\" }%n", scores));
         }
@@ -261,7 +285,7 @@ public final class RandomNets {
         }
     }
 
-    private int channelsOf(String blob) {
+    int channelsOf(String blob) {
         try {
             NetGraph g = NetGraph.build(NetSpec.of(NetSpec.parse(text.toString(), "random"), NetState.of(Phase.TRAIN)),
                     new LayerKinds(ShapeOverrides.NONE), ShapeOverrides.NONE);
