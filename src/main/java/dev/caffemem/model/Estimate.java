@@ -44,6 +44,11 @@ public record Estimate(String netName, Phase phase, Mode mode, String solver, in
         public Timeline.Event event() {
             return timeline.peak();
         }
+
+        /** The peak over what the process held before its first layer: what the run itself adds. */
+        public long overBaselineBytes() {
+            return bytes() - timeline.events().get(0).heldBytes();
+        }
     }
 
     /** A test net the solver builds: its batch, Caffe's log figure for it, and its total cost. */

@@ -86,6 +86,14 @@ public final class Probe {
         return s;
     }
 
+    /**
+     * What a point's run needs on top of its child: its peak over the process's own baseline (the child is a
+     * JVM, not a caffe process), or on a GPU the device's bill.
+     */
+    private long need(dev.caffemem.model.Estimate e) {
+        return onGpu() ? e.boundBytes() : e.peak().overBaselineBytes();
+    }
+
     /** Whether the points write a snapshot (training only). */
     private boolean snapshots() {
         return settings.withSnapshot() && request.phase() == Phase.TRAIN;
@@ -103,9 +111,9 @@ public final class Probe {
         List<ProbePlan.Prepared> points = new ArrayList<>();
         for (int batch : settings.points().stream().distinct().sorted().toList()) {
             ProbePlan.Prepared p = plan().prepare(batch);
-            if (p.estimate().boundBytes() > available) {
+            if (need(p.estimate()) > available) {
                 notes.add(String.format(Locale.ROOT, "point %d skipped: its estimate (%d bytes) exceeds the %d bytes available",
-                        batch, p.estimate().boundBytes(), available));
+                        batch, need(p.estimate()), available));
                 continue;
             }
             points.add(p);
@@ -116,9 +124,9 @@ public final class Probe {
         }
         ProbePlan.Prepared targetRun = plan().prepare(target);
         boolean verifying = settings.verify();
-        if (verifying && targetRun.estimate().boundBytes() > available) {
+        if (verifying && need(targetRun.estimate()) > available) {
             notes.add(String.format(Locale.ROOT, "--verify skipped: the target batch's estimate (%d bytes) exceeds the"
-                    + " %d bytes available", targetRun.estimate().boundBytes(), available));
+                    + " %d bytes available", need(targetRun.estimate()), available));
             verifying = false;
         }
         List<ProbePlan.Prepared> runs = new ArrayList<>(points);

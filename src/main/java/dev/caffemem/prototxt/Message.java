@@ -19,30 +19,6 @@ import java.util.List;
  */
 public final class Message {
 
-    /** Which field kinds an accessor can read; a mismatch is a programming error. */
-    private enum Want {
-        INTEGER("an integer"), FLOATING("a float or double"), BOOL("a bool"), TEXT("a string"),
-        ENUM("an enum"), MESSAGE("a message"), ANY("any");
-
-        final String description;
-
-        Want(String description) {
-            this.description = description;
-        }
-
-        boolean accepts(FieldKind kind) {
-            return switch (this) {
-                case INTEGER -> kind.isInteger();
-                case FLOATING -> kind.isFloatingPoint();
-                case BOOL -> kind == FieldKind.BOOL;
-                case TEXT -> kind.isText();
-                case ENUM -> kind == FieldKind.ENUM;
-                case MESSAGE -> kind == FieldKind.MESSAGE;
-                case ANY -> true;
-            };
-        }
-    }
-
     private final MessageType type;
     private SourcePos pos;
     private final FieldSlot[] slots;
@@ -75,12 +51,12 @@ public final class Message {
 
     /** Whether the field is set (for a repeated field: has at least one value). */
     public boolean has(String field) {
-        return slots[ref(field, Want.ANY, null).index()] != null;
+        return slots[ref(field, FieldAccess.Want.ANY, null).index()] != null;
     }
 
     /** How many values the field has (0 or 1 for a singular field). */
     public int count(String field) {
-        FieldSlot slot = slots[ref(field, Want.ANY, null).index()];
+        FieldSlot slot = slots[ref(field, FieldAccess.Want.ANY, null).index()];
         return slot == null ? 0 : slot.values.size();
     }
 
@@ -88,11 +64,11 @@ public final class Message {
 
     /** The value as stored (see {@link FieldKind}), or the default when absent. */
     public Object get(String field) {
-        return singular(ref(field, Want.ANY, false));
+        return singular(ref(field, FieldAccess.Want.ANY, false));
     }
 
     public long getLong(String field) {
-        return (Long) singular(ref(field, Want.INTEGER, false));
+        return (Long) singular(ref(field, FieldAccess.Want.INTEGER, false));
     }
 
     /** The value as an int; PrototxtException at the value's position if it does not fit. */
@@ -101,7 +77,7 @@ public final class Message {
     }
 
     public double getDouble(String field) {
-        return (Double) singular(ref(field, Want.FLOATING, false));
+        return (Double) singular(ref(field, FieldAccess.Want.FLOATING, false));
     }
 
     public float getFloat(String field) {
@@ -109,51 +85,51 @@ public final class Message {
     }
 
     public boolean getBool(String field) {
-        return (Boolean) singular(ref(field, Want.BOOL, false));
+        return (Boolean) singular(ref(field, FieldAccess.Want.BOOL, false));
     }
 
     public String getString(String field) {
-        return (String) singular(ref(field, Want.TEXT, false));
+        return (String) singular(ref(field, FieldAccess.Want.TEXT, false));
     }
 
     /** The enum value's name. */
     public String getEnum(String field) {
-        return (String) singular(ref(field, Want.ENUM, false));
+        return (String) singular(ref(field, FieldAccess.Want.ENUM, false));
     }
 
     /** The sub-message, or a new empty one (not attached to this message) when absent. */
     public Message getMessage(String field) {
-        return (Message) singular(ref(field, Want.MESSAGE, false));
+        return (Message) singular(ref(field, FieldAccess.Want.MESSAGE, false));
     }
 
     // ---- repeated getters (absent -> empty list); lists are copies, sub-messages are live ----
 
     public List<Long> getLongs(String field) {
-        return repeated(field, Want.INTEGER);
+        return repeated(field, FieldAccess.Want.INTEGER);
     }
 
     public List<Double> getDoubles(String field) {
-        return repeated(field, Want.FLOATING);
+        return repeated(field, FieldAccess.Want.FLOATING);
     }
 
     public List<String> getStrings(String field) {
-        return repeated(field, Want.TEXT);
+        return repeated(field, FieldAccess.Want.TEXT);
     }
 
     public List<Boolean> getBools(String field) {
-        return repeated(field, Want.BOOL);
+        return repeated(field, FieldAccess.Want.BOOL);
     }
 
     public List<String> getEnums(String field) {
-        return repeated(field, Want.ENUM);
+        return repeated(field, FieldAccess.Want.ENUM);
     }
 
     public List<Message> getMessages(String field) {
-        return repeated(field, Want.MESSAGE);
+        return repeated(field, FieldAccess.Want.MESSAGE);
     }
 
     public long getLong(String field, int index) {
-        return (Long) element(field, Want.INTEGER, index);
+        return (Long) element(field, FieldAccess.Want.INTEGER, index);
     }
 
     public int getInt(String field, int index) {
@@ -161,7 +137,7 @@ public final class Message {
     }
 
     public double getDouble(String field, int index) {
-        return (Double) element(field, Want.FLOATING, index);
+        return (Double) element(field, FieldAccess.Want.FLOATING, index);
     }
 
     public float getFloat(String field, int index) {
@@ -169,24 +145,24 @@ public final class Message {
     }
 
     public boolean getBool(String field, int index) {
-        return (Boolean) element(field, Want.BOOL, index);
+        return (Boolean) element(field, FieldAccess.Want.BOOL, index);
     }
 
     public String getString(String field, int index) {
-        return (String) element(field, Want.TEXT, index);
+        return (String) element(field, FieldAccess.Want.TEXT, index);
     }
 
     public String getEnum(String field, int index) {
-        return (String) element(field, Want.ENUM, index);
+        return (String) element(field, FieldAccess.Want.ENUM, index);
     }
 
     public Message getMessage(String field, int index) {
-        return (Message) element(field, Want.MESSAGE, index);
+        return (Message) element(field, FieldAccess.Want.MESSAGE, index);
     }
 
     /** The values present, singular or repeated, without defaults (a copy). */
     public List<Object> values(String field) {
-        FieldSlot slot = slots[ref(field, Want.ANY, null).index()];
+        FieldSlot slot = slots[ref(field, FieldAccess.Want.ANY, null).index()];
         return slot == null ? List.of() : List.copyOf(slot.values);
     }
 
@@ -194,12 +170,12 @@ public final class Message {
 
     /** Where the field's first value came from, or this message's position if absent or set in code. */
     public SourcePos pos(String field) {
-        FieldSlot slot = slots[ref(field, Want.ANY, null).index()];
+        FieldSlot slot = slots[ref(field, FieldAccess.Want.ANY, null).index()];
         return slot == null ? pos : orMine(slot.positions.get(0));
     }
 
     public SourcePos pos(String field, int index) {
-        FieldSlot slot = slots[ref(field, Want.ANY, null).index()];
+        FieldSlot slot = slots[ref(field, FieldAccess.Want.ANY, null).index()];
         if (slot == null) {
             throw new IndexOutOfBoundsException("field \"" + field + "\" has no values");
         }
@@ -235,7 +211,7 @@ public final class Message {
      * a repeated field takes a collection of values (an empty one clears it).
      */
     public Message set(String field, Object value) {
-        FieldRef ref = ref(field, Want.ANY, null);
+        FieldAccess.FieldRef ref = ref(field, FieldAccess.Want.ANY, null);
         int index = ref.index();
         if (ref.repeated()) {
             if (!(value instanceof Collection<?> values)) {
@@ -263,14 +239,14 @@ public final class Message {
 
     /** Appends a value to a repeated field. */
     public Message add(String field, Object value) {
-        FieldRef ref = ref(field, Want.ANY, true);
+        FieldAccess.FieldRef ref = ref(field, FieldAccess.Want.ANY, true);
         append(ref.index(), Values.coerce(ref.field(), value), null);
         return this;
     }
 
     /** Appends a new empty sub-message to a repeated message field and returns it. */
     public Message addMessage(String field) {
-        FieldRef ref = ref(field, Want.MESSAGE, true);
+        FieldAccess.FieldRef ref = ref(field, FieldAccess.Want.MESSAGE, true);
         Message child = new Message(ref.field().messageType());
         append(ref.index(), child, null);
         return child;
@@ -278,7 +254,7 @@ public final class Message {
 
     /** The singular sub-message, set to a new empty one first if absent. */
     public Message mutableMessage(String field) {
-        FieldRef ref = ref(field, Want.MESSAGE, false);
+        FieldAccess.FieldRef ref = ref(field, FieldAccess.Want.MESSAGE, false);
         FieldSlot slot = slots[ref.index()];
         if (slot != null) {
             return (Message) slot.values.get(0);
@@ -289,7 +265,7 @@ public final class Message {
     }
 
     public Message clear(String field) {
-        int index = ref(field, Want.ANY, null).index();
+        int index = ref(field, FieldAccess.Want.ANY, null).index();
         FieldSlot slot = slots[index];
         if (slot != null) {
             slots[index] = null;
@@ -366,38 +342,11 @@ public final class Message {
 
     // ---- helpers ----
 
-    /** A field looked up for an accessor: its definition and its index in the type. */
-    private record FieldRef(FieldDef field, int index) {
-        boolean repeated() {
-            return field.repeated();
-        }
+    private FieldAccess.FieldRef ref(String field, FieldAccess.Want want, Boolean repeated) {
+        return FieldAccess.ref(type, field, want, repeated);
     }
 
-    /**
-     * Looks up a field and checks the accessor fits it.
-     *
-     * @param repeated true/false to require a repeated/singular field, null to accept both
-     */
-    private FieldRef ref(String field, Want want, Boolean repeated) {
-        int index = type.indexOf(field);
-        if (index < 0) {
-            throw new IllegalArgumentException("Message type \"" + type.fullName()
-                    + "\" has no field named \"" + field + "\".");
-        }
-        FieldDef def = type.field(index);
-        if (!want.accepts(def.kind())) {
-            throw new IllegalArgumentException("field \"" + field + "\" of " + type.fullName() + " is "
-                    + def.describeType() + ", not " + want.description);
-        }
-        if (repeated != null && def.repeated() != repeated) {
-            throw new IllegalArgumentException("field \"" + field + "\" of " + type.fullName()
-                    + (def.repeated() ? " is repeated: use the list or indexed accessors"
-                    : " is not repeated: use the singular accessors"));
-        }
-        return new FieldRef(def, index);
-    }
-
-    private Object singular(FieldRef ref) {
+    private Object singular(FieldAccess.FieldRef ref) {
         FieldSlot slot = slots[ref.index()];
         if (slot != null) {
             return slot.values.get(0);
@@ -407,12 +356,12 @@ public final class Message {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> List<T> repeated(String field, Want want) {
+    private <T> List<T> repeated(String field, FieldAccess.Want want) {
         FieldSlot slot = slots[ref(field, want, true).index()];
         return slot == null ? List.of() : (List<T>) List.copyOf(slot.values);
     }
 
-    private Object element(String field, Want want, int index) {
+    private Object element(String field, FieldAccess.Want want, int index) {
         FieldSlot slot = slots[ref(field, want, true).index()];
         if (slot == null) {
             throw new IndexOutOfBoundsException("field \"" + field + "\" has no values");

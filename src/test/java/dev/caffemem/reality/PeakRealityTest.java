@@ -51,7 +51,12 @@ class PeakRealityTest {
         sets = new Datasets(tool, work.resolve("data"));
     }
 
-    record Outcome(String run, long vmHwm, String measuredPhase, long estimated, String estimatedEvent) {
+    /**
+     * @param atMeasuredPhase the estimate's high-water mark in the phase where the real process peaked (plus the
+     *                        dataset pages): the estimate must say the process holds that much there too
+     */
+    record Outcome(String run, long vmHwm, String measuredPhase, long estimated, String estimatedEvent,
+                   long atMeasuredPhase) {
         long error() {
             return estimated - vmHwm;
         }
@@ -80,19 +85,41 @@ class PeakRealityTest {
             RunRecord r = CaffeRun.train(tool, dir.relativize(solver)).in(dir).run();
             assertThat(r.exitCode()).as("%s: %s", run, r.tail(5)).isZero();
             JsonNode e = estimate(dir, c);
-            Outcome o = new Outcome(run, r.finalHwmBytes(), r.peakPhase().name(),
-                    e.get("peakBytes").asLong() + e.get("datasetPagesBytes").asLong(),
-                    e.get("peakEvent").get("description").asText());
+            long pages = e.get("datasetPagesBytes").asLong();
+            Outcome o = new Outcome(run, r.finalHwmBytes(), r.peakPhase().name(), e.get("peakBytes").asLong() + pages,
+                    e.get("peakEvent").get("description").asText(), highWaterIn(e, r.peakPhase().name()) + pages);
             System.out.println(o);
             outcomes.add(o);
         }
         assertThat(outcomes).hasSize(RUNS.size());
         for (Outcome o : outcomes) {
             assertThat(o.within()).as("within max(1%%, 8 MiB): %s", o).isTrue();
-            // the peak falls in the same phase: a snapshot's, or the first update's (the steady state)
-            boolean measuredSnapshot = o.measuredPhase().startsWith("snapshot");
-            assertThat(o.estimatedEvent().contains("snapshot")).as("the peak's event: %s", o).isEqualTo(measuredSnapshot);
+            // where the real process peaked, the timeline holds as much: the same bound, at that phase
+            assertThat(Math.abs(o.atMeasuredPhase() - o.vmHwm()))
+                    .as("the timeline at the measured peak's phase (%,d): %s", o.atMeasuredPhase(), o)
+                    .isLessThanOrEqualTo(Math.max(Math.round(0.01 * o.vmHwm()), FLOOR_BYTES));
         }
+    }
+
+    /**
+     * The estimate's highest high-water mark among the timeline events of the phase a glog line opened (the phases
+     * of docs/peak-findings.md: the model's solver state snapshot lies in the model line's phase, the train
+     * forward and backward in the one "Test net output" opens).
+     */
+    private static long highWaterIn(JsonNode e, String measuredPhase) {
+        Set<String> events = measuredPhase.startsWith("snapshot") ? Set.of("snapshot_model", "snapshot_solver_state")
+                : measuredPhase.equals("iter 0 update") ? Set.of("update")
+                : measuredPhase.equals("test outputs") || measuredPhase.equals("iter 0 display") ? Set.of("forward", "backward")
+                : measuredPhase.startsWith("iter 0 test") ? Set.of("test_pass")
+                : measuredPhase.equals("solve") ? Set.of("clear_diffs")
+                : Set.of("net_init", "net_init_done", "test_net_init", "load_weights");
+        long high = 0;
+        for (JsonNode ev : e.get("timeline")) {
+            if (events.contains(ev.get("event").asText())) {
+                high = Math.max(high, ev.get("highWaterBytes").asLong());
+            }
+        }
+        return high;
     }
 
     /** {@code caffemem estimate} as a user runs it next to the run: the data under the run's directory. */
