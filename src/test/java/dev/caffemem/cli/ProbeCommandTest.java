@@ -26,7 +26,7 @@ class ProbeCommandTest {
     @Test
     void seedExampleExtrapolatesBlobsExactlyAndTheTotalWithinOnePercent() throws Exception {
         Set<Path> before = leftovers();
-        CliRun r = CliRun.of("probe", "--verify", "--format", "json");
+        CliRun r = CliRun.of("probe", "--verify", "--with-snapshot", "--format", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("point 1/3 (batch 1)", "point 3/3 (batch 4)", "verify (batch 32)");
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -42,6 +42,22 @@ class ProbeCommandTest {
         assertThat(Math.abs(target.get("extrapolated").get("totalBytes").asDouble() - measured) / measured).isLessThan(0.01);
         assertThat(Math.abs(target.get("estimated").get("totalBytes").asDouble() - measured) / measured).isLessThan(0.01);
         assertThat(json.get("fit").get("linear").asBoolean()).isTrue();
+        // the run phase by phase: the model's timeline against what the child held and peaked at, extrapolated and
+        // measured at the target, within max(1%, 8 MiB) (the peak's bound), the snapshot's peak among them
+        List<String> phases = new java.util.ArrayList<>();
+        for (JsonNode phase : json.get("phases")) {
+            phases.add(phase.get("phase").asText());
+            for (String what : List.of("held", "highWater")) {
+                JsonNode row = phase.get(what);
+                long estimated = row.get("estimatedBytes").asLong();
+                for (String other : List.of("extrapolatedBytes", "measuredBytes")) {
+                    long value = row.get(other).asLong();
+                    assertThat(Math.abs(estimated - value)).as("%s %s: estimated %d, %s %d", phase.get("phase"), what,
+                            estimated, other, value).isLessThanOrEqualTo(Math.max(value / 100, 8L << 20));
+                }
+            }
+        }
+        assertThat(phases).containsExactly("init", "clear_diffs", "forward", "backward", "update", "snapshot");
         for (JsonNode p : json.get("points")) {
             assertThat(p.get("seconds").get("step").asDouble()).isPositive();
             assertThat(p.get("rssBytes").asLong()).isPositive();
