@@ -8,9 +8,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * The run's life at the target batch, phase by phase: the model's timeline of the probed run against lines
- * through what the child measured between the same phases, for what is held at each phase's end (glibc's
- * count) and for the most held during it (the process's peak resident memory). The model's figures are taken
- * over the process's own baseline, as the child's are over its own.
+ * through what the child measured between the same phases, for what is resident at each phase's end and for the
+ * most resident during it (the process's peak, VmHWM). The model's figures are taken over the process's own
+ * baseline, as the child's are over its own.
  */
 final class PhaseRows {
 

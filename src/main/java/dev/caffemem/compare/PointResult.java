@@ -35,7 +35,7 @@ public record PointResult(int batch, List<Allocation> buffers, List<Blob> blobs,
     /**
      * One phase of the point's run, measured in the child between two readings.
      *
-     * @param heldBytes      glibc's in-use bytes at the end of the phase, less the point's baseline
+     * @param heldBytes      resident memory at the end of the phase (VmRSS), less the point's baseline
      * @param highWaterBytes the process's peak resident memory during the phase (VmHWM, reset at its start), less
      *                       its resident memory at the point's baseline
      */

@@ -35,7 +35,7 @@ public record ProbeReport(String netName, Phase phase, String solver, String dev
     /**
      * One phase of the run at the target.
      *
-     * @param held      what is held at the phase's end (glibc's count in the child)
+     * @param held      what is held at the phase's end (the child's resident memory)
      * @param highWater the most held during the phase (the child's peak resident memory)
      */
     public record PhaseComparison(dev.caffemem.memory.Timeline.Phase phase, Comparison held, Comparison highWater) {

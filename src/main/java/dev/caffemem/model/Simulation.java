@@ -63,8 +63,8 @@ final class Simulation {
         }
         Overhead.add(cache, req, allocations, graph, net.blobObjects(), solverType, req.retainedNetCopies(), -1, role);
         if (train && req.solver().schedule().snapshots()) {
-            SnapshotModel.simulate(clock, graph, req.solver(),
-                    MmapThreshold.before(allocations, graph, testRuns, parsedWeights));
+            SnapshotModel.simulate(clock, graph, req.solver(), req.runtime().fixedMmapThreshold() ? 0
+                    : MmapThreshold.before(allocations, graph, testRuns, parsedWeights));
         }
         if (req.gpu() != null) {
             GpuBilling.cudaContext(allocations, req.gpu(), gpu, processStart);

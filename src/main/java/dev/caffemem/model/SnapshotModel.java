@@ -46,7 +46,7 @@ final class SnapshotModel {
      * snapshot interval, or the final one); every later one holds the same.
      *
      * @param threshold glibc's mmap threshold when the snapshot starts (the largest chunk up to 32 MiB freed
-     *                  before it, at least 128 KiB)
+     *                  before it, at least 128 KiB), or 0 when it is pinned (nothing stays in the heap)
      */
     static void simulate(Clock clock, NetGraph graph, SolverSettings solver, long threshold) {
         SolverSettings.Schedule s = solver.schedule();
@@ -110,7 +110,7 @@ final class SnapshotModel {
         for (int i = 0; i < fields.size(); i++) {
             long n = fields.get(i);
             if (i == hump) {
-                long t = Math.min(THRESHOLD_MAX, raised ? Math.max(threshold, RAISED) : threshold);
+                long t = threshold == 0 ? 0 : Math.min(THRESHOLD_MAX, raised ? Math.max(threshold, RAISED) : threshold);
                 kept = 2 * t;
                 clock.delta(Side.HOST, kept);
             }

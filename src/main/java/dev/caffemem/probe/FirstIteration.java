@@ -21,8 +21,9 @@ final class FirstIteration {
         if (!tests.isEmpty()) {
             meter.phase(Timeline.Phase.TEST_PASS, () -> {
                 for (FloatNet test : tests) {
-                    ProbeWorker.fillInputs(test);
+                    // Solver::Test shares the trained weights first; the data then comes in as the forward runs
                     test.ShareTrainedLayersWith(net);
+                    ProbeWorker.fillInputs(test);
                     test.Forward();
                 }
             });

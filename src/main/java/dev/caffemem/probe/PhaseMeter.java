@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the child between the phases of a point's run: glibc's in-use bytes at the end of each phase (what is
- * held) and the process's peak resident memory during it (VmHWM, reset when the phase begins), both as growth
- * over the point's baseline.
+ * Reads the child between the phases of a point's run: its resident memory at the end of each phase (what is
+ * held) and its peak resident memory during it (VmHWM, reset when the phase begins), both as growth over the
+ * point's baseline, as the model's timeline counts them (resident, not merely allocated).
  */
 final class PhaseMeter {
     private final long allocatorBaseline;
@@ -35,7 +35,7 @@ final class PhaseMeter {
     /** Ends the current phase with a reading. */
     void end(Timeline.Phase phase) {
         double seconds = (System.nanoTime() - started) / 1e9;
-        readings.add(new PointResult.PhaseReading(phase, GlibcMalloc.inUseBytes() - allocatorBaseline,
+        readings.add(new PointResult.PhaseReading(phase, RssReader.residentBytes() - residentBaseline,
                 RssReader.peakBytes() - residentBaseline, seconds));
     }
 

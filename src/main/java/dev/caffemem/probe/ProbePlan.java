@@ -68,7 +68,7 @@ final class ProbePlan {
         // the child runs one OpenBLAS thread and loads no weights
         Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
                 f -> null, request.stages(), train ? 2 : 1).onDevice(gpu)
-                .withRuntime(request.runtime().withBlasThreads(1).withLoadsWeights(false)));
+                .withRuntime(request.runtime().withBlasThreads(1).withLoadsWeights(false).withFixedMmapThreshold()));
         return new Prepared(batch, caffeFile, e);
     }
 
