@@ -35,6 +35,7 @@ final class DataNotes {
                 }
             }
         }
+        notes.addAll(Forks.notes(graph));
         return notes;
     }
 }

@@ -37,7 +37,20 @@ public final class LayerKinds implements Function<LayerSpec, LayerKind> {
                 "InfogainLoss", "MultinomialLogisticLoss", "ContrastiveLoss", "Accuracy", "ArgMax", "Reduction"}) {
             KINDS.put(t, new LossShapes(t));
         }
+        // forks, modelled from their own sources (docs/forks.md); py-faster-rcnn's Python layers in apply()
+        KINDS.put("AnnotatedData", new AnnotatedDataShapes());
+        KINDS.put("Permute", new PermuteShapes());
+        KINDS.put("PriorBox", new PriorBoxShapes());
+        KINDS.put("Normalize", new NormalizeShapes());
+        for (String t : new String[] {"DetectionOutput", "DetectionEvaluate", "MultiBoxLoss"}) {
+            KINDS.put(t, new DetectionShapes(t));
+        }
+        KINDS.put("SmoothL1Loss", new SmoothL1Shapes());
+        KINDS.put("ROIPooling", new RoiPoolingShapes());
+        KINDS.put("Interp", new InterpShapes());
     }
+
+    private static final LayerKind PY_FASTER_RCNN = new PyFasterRcnnShapes();
 
     private final ShapeOverrides overrides;
 
@@ -50,10 +63,28 @@ public final class LayerKinds implements Function<LayerSpec, LayerKind> {
     }
 
     public static boolean isDataLayer(String type) {
-        return KINDS.get(type) instanceof DataShapes;
+        return KINDS.get(type) instanceof DataShapes || KINDS.get(type) instanceof AnnotatedDataShapes;
     }
 
-    /** The kind for a layer, a user-declared stand-in for an unknown type whose tops all have shapes, or null. */
+    /** Whether caffemem models this layer: a known type, or a Python layer of py-faster-rcnn it recognises. */
+    public static boolean models(LayerSpec layer) {
+        return KINDS.containsKey(layer.type()) || PyFasterRcnnShapes.which(layer) != null;
+    }
+
+    /** Which py-faster-rcnn layer this is ("rpn.proposal_layer.ProposalLayer"), or null. */
+    public static String pyFasterRcnn(LayerSpec layer) {
+        return PyFasterRcnnShapes.which(layer);
+    }
+
+    /** Whether this SmoothL1Loss is caffe-fast-rcnn's (else SSD's); see {@link SmoothL1Shapes}. */
+    public static boolean fastRcnnSmoothL1(LayerSpec layer) {
+        return SmoothL1Shapes.fastRcnn(layer);
+    }
+
+    /**
+     * The kind for a layer: a known type; else a user-declared stand-in when every top has a declared shape; else one
+     * of py-faster-rcnn's Python layers; else, with --lenient, a shape-preserving guess; else null.
+     */
     @Override
     public LayerKind apply(LayerSpec layer) {
         LayerKind kind = KINDS.get(layer.type());
@@ -61,6 +92,12 @@ public final class LayerKinds implements Function<LayerSpec, LayerKind> {
             return kind;
         }
         boolean declared = !layer.tops().isEmpty() && layer.tops().stream().allMatch(overrides.declaredTops()::containsKey);
-        return declared ? new DeclaredShapes() : null;
+        if (declared) {
+            return new DeclaredShapes();
+        }
+        if (PyFasterRcnnShapes.which(layer) != null) {
+            return PY_FASTER_RCNN;
+        }
+        return overrides.lenient() ? new LenientShapes() : null;
     }
 }
