@@ -61,7 +61,7 @@ final class NetLoader {
                     + (net.count("layers") > 0 ? " (its V1 \"layers\" are inline, and Caffe upgrades only nets read from files)" : ""));
         }
         if (unknown != null) {
-            Lenience.warnFields(unknown, o.err());
+            Lenience.warnFields(unknown, o::warn);
         }
         return new Loaded(net, label, solverParam, solver, o.solver, inline);
     }
@@ -136,7 +136,7 @@ final class NetLoader {
                 ? o.testBatch : o.batch, inputs, tops, o.rois, o.lenient);
         ShapeOverrides test = new ShapeOverrides(o.testBatch, inputs, tops, o.rois, o.lenient);
         if (o.lenient) {
-            Lenience.warnLayers(l.net(), tops, o.err());
+            Lenience.warnLayers(l.net(), tops, o::warn);
         }
         List<String> stages = new ArrayList<>(o.stages);
         if (l.solverParam() != null && o.phase == dev.caffemem.net.Phase.TRAIN) {
@@ -166,8 +166,8 @@ final class NetLoader {
         }
         UnknownFields unknown = new UnknownFields();
         Message net = NetSpec.read(file, unknown);
-        Lenience.warnFields(unknown, o.err());
-        Lenience.warnLayers(net, topShapes(o.topShapes), o.err());
+        Lenience.warnFields(unknown, o::warn);
+        Lenience.warnLayers(net, topShapes(o.topShapes), o::warn);
         return net;
     }
 

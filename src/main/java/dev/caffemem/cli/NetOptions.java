@@ -81,9 +81,16 @@ public final class NetOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    /** Where warnings go: the command's stderr. */
-    java.io.PrintWriter err() {
-        return command != null ? command.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
+    /** The warnings already printed, so that each is said once however often the files are read. */
+    java.util.Set<String> warned = new java.util.HashSet<>();
+
+    /** Prints a warning line on the command's stderr, unless it was printed before. */
+    void warn(String line) {
+        if (warned.add(line)) {
+            java.io.PrintWriter err = command != null ? command.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
+            err.println(line);
+            err.flush();
+        }
     }
 
     /** A copy with another train batch (null: the prototxt's own), for an agent's request. */
@@ -103,6 +110,7 @@ public final class NetOptions {
         o.rois = rois;
         o.lenient = lenient;
         o.command = command;
+        o.warned = warned;
         return o;
     }
 }

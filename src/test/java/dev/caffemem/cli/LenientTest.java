@@ -55,6 +55,20 @@ class LenientTest {
     }
 
     @Test
+    void aTestNetReadFromTheSameFileIsNotReportedTwice(@TempDir Path dir) throws Exception {
+        Path solver = dir.resolve("solver.prototxt");
+        String net = Path.of(NET).toAbsolutePath().toString();
+        Files.writeString(solver, "train_net: \"" + net + "\"\ntest_net: \"" + net + "\"\ntest_iter: 1\n"
+                + "test_interval: 10\nbase_lr: 0.01\nfuture_solver_field: 2\n");
+        CliRun r = CliRun.of("estimate", "--solver", solver.toString(), "--lenient");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lines(r.err(), "--lenient:")).isEqualTo(5);
+        assertThat(r.err()).contains("skipped unknown field caffe.SolverParameter.future_solver_field (first at " + solver
+                + ":6:1)");
+        assertThat(lines(r.err(), "mystery_param")).isEqualTo(1);
+    }
+
+    @Test
     void declaredTopsStillWinOverTheGuess() throws Exception {
         CliRun r = CliRun.of("estimate", NET, "--phase", "TEST", "--lenient", "--top-shape", "mystery=N,8,15,15",
                 "--format", "json");
