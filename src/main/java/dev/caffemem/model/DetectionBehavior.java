@@ -19,11 +19,22 @@ final class DetectionBehavior implements LayerBehavior {
         this.type = type;
     }
 
+    /**
+     * The top's buffer at its forward size (Blob::Reshape to a larger count replaces it), made once here and
+     * written by each forward; DetectionEvaluate's Reshape counts the valid detections in bottom 0 at setup.
+     */
     @Override
     public void setUp(LayerRun r) {
-        if (type.equals("DetectionEvaluate")) {
-            // Reshape counts the valid detections in bottom 0 at setup
-            r.bottom(0).touchData();
+        switch (type) {
+            case "DetectionOutput" -> r.setExternalData(r.top(0), r.detached("detections_at_forward",
+                    mostKept(r, r.params("detection_output_param")) * 7, Component.ACTIVATION_DATA, false));
+            case "DetectionEvaluate" -> {
+                r.bottom(0).touchData();
+                long rows = positiveClasses(r) + detectionRows(r.bottom(0));
+                r.setExternalData(r.top(0), r.detached("evaluation_at_forward", rows * 5, Component.ACTIVATION_DATA, false));
+            }
+            default -> {
+            }
         }
     }
 
@@ -35,8 +46,7 @@ final class DetectionBehavior implements LayerBehavior {
             default -> {
                 r.bottom(0).touchData();
                 r.bottom(1).touchData();
-                long rows = positiveClasses(r) + detectionRows(r.bottom(0));
-                r.setExternalData(r.top(0), r.detached("evaluation_at_forward", rows * 5, Component.ACTIVATION_DATA, true));
+                r.top(0).touchData();
             }
         }
     }
@@ -59,9 +69,7 @@ final class DetectionBehavior implements LayerBehavior {
         for (int i = 0; i < 3; i++) {
             r.bottom(i).touchData();
         }
-        long rows = mostKept(r, p);
-        r.onHost(() -> r.setExternalData(r.top(0), r.detached("detections_at_forward", rows * 7,
-                Component.ACTIVATION_DATA, true)));
+        r.onHost(() -> r.top(0).touchData());
     }
 
     /**
