@@ -11,6 +11,7 @@ import dev.caffemem.prototxt.Message;
 import dev.caffemem.prototxt.Schema;
 import dev.caffemem.prototxt.SourcePos;
 import dev.caffemem.prototxt.TextFormat;
+import dev.caffemem.prototxt.UnknownFields;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,20 +32,22 @@ final class NetLoader {
     }
 
     static Loaded load(NetOptions o) {
+        // --lenient: fields the schema lacks are skipped and said once each, after both files are read
+        UnknownFields unknown = o.lenient ? new UnknownFields() : null;
         Message solverParam = null;
         SolverSettings solver = SolverSettings.assumedSgd();
         if (o.solver != null) {
-            solverParam = TextFormat.parse(readable(o.solver), Schema.caffe().message("SolverParameter"));
+            solverParam = TextFormat.parse(readable(o.solver), Schema.caffe().message("SolverParameter"), unknown);
             solver = SolverSettings.of(solverParam);
         }
         Message net;
         String label;
         boolean inline = false;
         if (o.net != null) {
-            net = NetSpec.read(readable(o.net));
+            net = NetSpec.read(readable(o.net), unknown);
             label = o.net.toString();
         } else if (solverParam != null) {
-            SolverNet sn = solverNet(solverParam, o.solver);
+            SolverNet sn = solverNet(solverParam, o.solver, unknown);
             net = sn.net();
             label = sn.label();
             inline = label.endsWith("_param)");
@@ -57,6 +60,9 @@ final class NetLoader {
             throw new CliException(ExitCodes.BAD_INPUT, label + ": the net defines no layers; nothing to estimate"
                     + (net.count("layers") > 0 ? " (its V1 \"layers\" are inline, and Caffe upgrades only nets read from files)" : ""));
         }
+        if (unknown != null) {
+            Lenience.warnFields(unknown, o::warn);
+        }
         return new Loaded(net, label, solverParam, solver, o.solver, inline);
     }
 
@@ -64,7 +70,7 @@ final class NetLoader {
     }
 
     /** {@code Solver::InitTrainNet}: exactly one of net, net_param, train_net, train_net_param. */
-    private static SolverNet solverNet(Message s, Path solverFile) {
+    private static SolverNet solverNet(Message s, Path solverFile, UnknownFields unknown) {
         List<String> given = new ArrayList<>();
         for (String f : List.of("net", "net_param", "train_net", "train_net_param")) {
             if (s.has(f)) {
@@ -82,7 +88,7 @@ final class NetLoader {
             return new SolverNet(s.getMessage(field), solverFile + " (" + field + ")");
         }
         Path file = resolve(s.getString(field), solverFile, s.pos(field));
-        return new SolverNet(NetSpec.read(file), file.toString());
+        return new SolverNet(NetSpec.read(file, unknown), file.toString());
     }
 
     /** A path written in a solver: as given, else next to the solver, else under one of its ancestors. */
@@ -120,12 +126,18 @@ final class NetLoader {
     static EstimateRequest request(NetOptions o, Mode mode) {
         positive("--batch", o.batch);
         positive("--test-batch", o.testBatch);
+        if (o.rois != null && o.rois <= 0) {
+            throw new CliException(ExitCodes.USAGE, "--rois " + o.rois + ": at least 1 region");
+        }
         Loaded l = load(o);
         Map<String, Shape> inputs = inputShapes(o.inputShapes);
         Map<String, List<String>> tops = topShapes(o.topShapes);
         ShapeOverrides train = new ShapeOverrides(o.phase == dev.caffemem.net.Phase.TEST && o.batch == null
-                ? o.testBatch : o.batch, inputs, tops);
-        ShapeOverrides test = new ShapeOverrides(o.testBatch, inputs, tops);
+                ? o.testBatch : o.batch, inputs, tops, o.rois, o.lenient);
+        ShapeOverrides test = new ShapeOverrides(o.testBatch, inputs, tops, o.rois, o.lenient);
+        if (o.lenient) {
+            Lenience.warnLayers(l.net(), tops, o::warn);
+        }
         List<String> stages = new ArrayList<>(o.stages);
         if (l.solverParam() != null && o.phase == dev.caffemem.net.Phase.TRAIN) {
             stages.addAll(l.solverParam().getMessage("train_state").getStrings("stage"));
@@ -143,8 +155,20 @@ final class NetLoader {
                 o.weights != null ? o.weights : o.phase == dev.caffemem.net.Phase.TEST,
                 dev.caffemem.net.DataFiles.hdf5(l.net(), here), dev.caffemem.net.DataFiles.datasets(l.net(), here));
         return new EstimateRequest(l.net(), o.phase, mode, l.solver(), train, test,
-                f -> NetSpec.read(resolve(f, solverFile, testNetPos(solverParam, f))), stages, l.inlineNet() ? 2 : 0)
+                f -> testNet(o, resolve(f, solverFile, testNetPos(solverParam, f))), stages, l.inlineNet() ? 2 : 0)
                 .withRuntime(runtime);
+    }
+
+    /** A solver's test_net file, read when the estimate builds it (leniently with --lenient, saying what it skipped). */
+    private static Message testNet(NetOptions o, Path file) {
+        if (!o.lenient) {
+            return NetSpec.read(file);
+        }
+        UnknownFields unknown = new UnknownFields();
+        Message net = NetSpec.read(file, unknown);
+        Lenience.warnFields(unknown, o::warn);
+        Lenience.warnLayers(net, topShapes(o.topShapes), o::warn);
+        return net;
     }
 
     /** Where the solver names a test_net file, so that "not found" can point at it. */

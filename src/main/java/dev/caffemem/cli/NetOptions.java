@@ -4,8 +4,10 @@ import dev.caffemem.net.Phase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Which net, which phase, which batch, and the shapes a prototxt cannot tell. Shared by estimate and probe. */
 public final class NetOptions {
@@ -43,6 +45,18 @@ public final class NetOptions {
                     + "N stands for the batch. Repeatable.")
     List<String> topShapes = new ArrayList<>();
 
+    @Option(names = "--rois", paramLabel = "N",
+            description = "Faster R-CNN (py-faster-rcnn): regions per image that reach the ROI head, which its Python "
+                    + "proposal layers decide at run time. Default: the code's own settings (128 sampled regions in "
+                    + "TRAIN, 300 proposals in TEST).")
+    Integer rois;
+
+    @Option(names = "--lenient",
+            description = "Keep going past what caffemem does not know: unknown fields are skipped and unknown layer "
+                    + "types (without --top-shape) are assumed shape-preserving, each reported once on stderr and in "
+                    + "the notes. Without it, both are errors, as in Caffe.")
+    boolean lenient;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "OpenBLAS threads of the Caffe process (each makes its packing buffers resident at the first "
                     + "GEMM). Default: this machine's processors.")
@@ -63,6 +77,22 @@ public final class NetOptions {
             description = "Extra NetState stage for include/exclude rules. Repeatable.")
     List<String> stages = new ArrayList<>();
 
+    /** The command these options belong to, for its stderr (warnings of --lenient); null when built in code. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The warnings already printed, so that each is said once however often the files are read. */
+    java.util.Set<String> warned = new java.util.HashSet<>();
+
+    /** Prints a warning line on the command's stderr, unless it was printed before. */
+    void warn(String line) {
+        if (warned.add(line)) {
+            java.io.PrintWriter err = command != null ? command.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
+            err.println(line);
+            err.flush();
+        }
+    }
+
     /** A copy with another train batch (null: the prototxt's own), for an agent's request. */
     NetOptions withBatch(Integer other) {
         NetOptions o = new NetOptions();
@@ -77,6 +107,10 @@ public final class NetOptions {
         o.threads = threads;
         o.dataRoot = dataRoot;
         o.weights = weights;
+        o.rois = rois;
+        o.lenient = lenient;
+        o.command = command;
+        o.warned = warned;
         return o;
     }
 }

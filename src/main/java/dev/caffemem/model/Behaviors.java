@@ -32,11 +32,24 @@ final class Behaviors {
             case "Im2col" -> new Im2colBehavior();
             case "Parameter" -> new ParameterBehavior();
             case "HDF5Output" -> new Hdf5OutputBehavior();
+            // forks, modelled from their own sources (docs/forks.md); Python layers are DeclaredBehavior's
+            case "AnnotatedData" -> new AnnotatedDataBehavior();
+            case "Permute" -> new PermuteBehavior();
+            case "Normalize" -> new NormalizeBehavior();
+            case "PriorBox", "DetectionOutput", "DetectionEvaluate" -> new DetectionBehavior(type);
+            case "MultiBoxLoss" -> new MultiBoxLossBehavior();
+            case "SmoothL1Loss" -> new SmoothL1Behavior();
+            case "ROIPooling" -> new RoiPoolingBehavior();
+            case "Interp" -> new InterpBehavior();
             default -> new DeclaredBehavior();
         };
     }
 
-    /** A layer the user declared shapes for: it writes its tops and holds nothing we know of. */
+    /**
+     * A layer the user declared shapes for, one assumed shape-preserving under --lenient, or a Python layer (py-faster-rcnn's
+     * included: numpy reads its bottoms and writes its tops, and its backward does nothing): it writes its tops and
+     * holds nothing we know of.
+     */
     private static final class DeclaredBehavior implements LayerBehavior {
         @Override
         public void forward(LayerRun r) {

@@ -42,6 +42,7 @@ final class DataNotes {
                 }
             }
         }
+        notes.addAll(Forks.notes(graph));
         return notes;
     }
 }

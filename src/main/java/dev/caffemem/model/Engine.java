@@ -59,7 +59,7 @@ final class Engine {
 
     /** Data layers with a prefetch thread (a Caffe context of its own, and a stream in GPU mode). */
     static boolean prefetching(String type) {
-        return type.equals("Data") || type.equals("ImageData") || type.equals("WindowData");
+        return type.equals("Data") || type.equals("ImageData") || type.equals("WindowData") || type.equals("AnnotatedData");
     }
 
     /** Layers with no GPU implementation: in GPU mode their Forward_gpu/Backward_gpu call the CPU code. */
@@ -67,7 +67,7 @@ final class Engine {
         return switch (type) {
             case "Accuracy", "ArgMax", "HingeLoss", "MultinomialLogisticLoss", "InfogainLoss", "DummyData",
                     "MemoryData", "Input", "Parameter" -> true;
-            default -> false;
+            default -> Forks.cpuOnly(type);
         };
     }
 }

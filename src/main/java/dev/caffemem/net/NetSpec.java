@@ -20,7 +20,12 @@ public record NetSpec(String name, NetState state, boolean forceBackward, List<L
     }
 
     public static Message read(Path file) {
-        return NetUpgrade.upgradeInPlace(TextFormat.parse(file, Schema.caffe().message("NetParameter")));
+        return read(file, null);
+    }
+
+    /** Reads leniently when {@code unknown} is non-null: fields the schema lacks are skipped and recorded there. */
+    public static Message read(Path file, dev.caffemem.prototxt.UnknownFields unknown) {
+        return NetUpgrade.upgradeInPlace(TextFormat.parse(file, Schema.caffe().message("NetParameter"), unknown));
     }
 
     public static Message parse(String text, String fileName) {

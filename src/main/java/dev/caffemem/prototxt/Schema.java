@@ -23,7 +23,7 @@ public final class Schema {
      * Overlay resources (next to caffe-1.0.schema) that {@link #caffe()} layers on Caffe 1.0, in
      * this order. Each may only add messages, enums and fields; a clash is an error when read.
      */
-    static final List<String> OVERLAYS = List.of();
+    static final List<String> OVERLAYS = List.of("ssd.schema", "fast-rcnn.schema", "pspnet.schema");
 
     private final String packageName;
     private final Map<String, MessageType> messages;

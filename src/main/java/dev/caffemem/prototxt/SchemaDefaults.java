@@ -71,9 +71,14 @@ final class SchemaDefaults {
         return out.toString();
     }
 
-    /** A field line's options: {@code [packed]}, {@code [default=<value>]}, or both. */
-    record FieldOptions(boolean packed, String defaultText) {
-        static final FieldOptions NONE = new FieldOptions(false, null);
+    /**
+     * A field line's options: {@code [packed]}, {@code [default=<value>]}, and, in an overlay only,
+     * {@code [clashes=<field>]}: the fork gave this field a number that a field of a layer below already has
+     * (a fork of an older Caffe, whose number Caffe 1.0 later took). The text format reads fields by name, so
+     * both can be known; the option names the other field so that no other reuse of a number slips through.
+     */
+    record FieldOptions(boolean packed, String defaultText, String clashes) {
+        static final FieldOptions NONE = new FieldOptions(false, null, null);
 
         /** The options text from "[" to "]"; IllegalArgumentException for anything else. */
         static FieldOptions parse(String text) {
@@ -82,16 +87,19 @@ final class SchemaDefaults {
             }
             boolean packed = false;
             String defaultText = null;
+            String clashes = null;
             for (String option : options(text.substring(1, text.length() - 1))) {
                 if (option.equals("packed")) {
                     packed = true;
                 } else if (option.startsWith("default=")) {
                     defaultText = option.substring("default=".length());
+                } else if (option.startsWith("clashes=")) {
+                    clashes = option.substring("clashes=".length());
                 } else {
                     throw new IllegalArgumentException("unknown option \"" + option + "\"");
                 }
             }
-            return new FieldOptions(packed, defaultText);
+            return new FieldOptions(packed, defaultText, clashes);
         }
 
         /**

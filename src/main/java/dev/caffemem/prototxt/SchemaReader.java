@@ -224,7 +224,11 @@ final class SchemaReader {
                     }
                 } else if (lines.wordIs(0, OPTIONAL) || lines.wordIs(0, REPEATED)) {
                     if (fields != null) {
-                        fields.add(unique(owner, readField(owner, options, end), seen));
+                        SchemaDefaults.FieldOptions parsed = fieldOptions(options, end);
+                        if (parsed.clashes() != null && part == owner) {
+                            throw lines.error("\"clashes\" belongs in an overlay (a fork's number a layer below took)");
+                        }
+                        fields.add(unique(owner, readField(owner, parsed), seen, parsed.clashes()));
                     }
                 } else {
                     throw lines.error("expected a field or an enum, found \"" + lines.word(0) + "\"");
@@ -238,13 +242,20 @@ final class SchemaReader {
         }
     }
 
-    /** The field, if no field before it in the message (in any layer) has its name or number. */
-    private FieldDef unique(SchemaBody owner, FieldDef field, Map<Object, FieldDef> seen) {
+    /**
+     * The field, if no field before it in the message (in any layer) has its name or number; a number may be
+     * shared only with the field that {@code clashes} names, which must hold it.
+     */
+    private FieldDef unique(SchemaBody owner, FieldDef field, Map<Object, FieldDef> seen, String clashes) {
         if (seen.putIfAbsent(field.name(), field) != null) {
             throw lines.error(owner.type.name() + " declares field " + field.name() + " twice");
         }
         FieldDef other = seen.putIfAbsent(field.number(), field);
-        if (other != null) {
+        if (clashes != null && (other == null || !other.name().equals(clashes))) {
+            throw lines.error(owner.type.name() + "." + field.name() + " says it clashes with " + clashes
+                    + ", but number " + field.number() + " is " + (other == null ? "free" : "field " + other.name() + "'s"));
+        }
+        if (other != null && clashes == null) {
             throw lines.error(owner.type.name() + "." + field.name() + " reuses number " + field.number()
                     + " of field " + other.name());
         }
@@ -279,8 +290,24 @@ final class SchemaReader {
         return type;
     }
 
-    /** {@code <label> <type> <name> = <number>} in the split words, options from offset options. */
-    private FieldDef readField(SchemaBody body, int options, int lineEnd) {
+    /** The options of a field line, from offset options to the line's end. */
+    private SchemaDefaults.FieldOptions fieldOptions(int options, int lineEnd) {
+        if (options >= lineEnd) {
+            return SchemaDefaults.FieldOptions.NONE;
+        }
+        int close = lineEnd - 1;
+        while (close > options && lines.isBlank(close)) {
+            close--;
+        }
+        try {
+            return SchemaDefaults.FieldOptions.parse(lines.utf8(options, close + 1));
+        } catch (IllegalArgumentException e) {
+            throw lines.error(e.getMessage());
+        }
+    }
+
+    /** {@code <label> <type> <name> = <number>} in the split words, with its parsed options. */
+    private FieldDef readField(SchemaBody body, SchemaDefaults.FieldOptions parsed) {
         if (lines.wordCount() != 5 || !lines.wordIs(3, EQUALS)) {
             throw lines.error("expected \"<label> <type> <name> = <number>\"");
         }
@@ -288,18 +315,6 @@ final class SchemaReader {
         String typeWord = lines.word(1);
         String name = lines.word(2);
         int number = lines.wordInt(4);
-        SchemaDefaults.FieldOptions parsed = SchemaDefaults.FieldOptions.NONE;
-        if (options < lineEnd) {
-            int close = lineEnd - 1;
-            while (close > options && lines.isBlank(close)) {
-                close--;
-            }
-            try {
-                parsed = SchemaDefaults.FieldOptions.parse(lines.utf8(options, close + 1));
-            } catch (IllegalArgumentException e) {
-                throw lines.error(e.getMessage());
-            }
-        }
         return resolve(body, repeated, typeWord, name, number, parsed);
     }
 

@@ -22,10 +22,23 @@ public final class TextFormat {
     }
 
     /**
+     * Parses leniently when {@code unknown} is non-null: a field the schema lacks is skipped with its
+     * value and recorded there (the rest is checked as usual); with null, as {@link #parse(String, String, MessageType)}.
+     */
+    public static Message parse(String text, String fileName, MessageType root, UnknownFields unknown) {
+        return TextParser.parse(text, fileName, root, unknown);
+    }
+
+    /**
      * Reads a UTF-8 file (invalid bytes become U+FFFD, as protobuf does not care outside strings)
      * and parses it. A file that cannot be read is reported at line 0, column 0.
      */
     public static Message parse(Path file, MessageType root) {
+        return parse(file, root, null);
+    }
+
+    /** Reads and parses a file, leniently when {@code unknown} is non-null (see above). */
+    public static Message parse(Path file, MessageType root, UnknownFields unknown) {
         String name = file.toString();
         byte[] bytes;
         try {
@@ -38,7 +51,7 @@ public final class TextFormat {
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             throw new PrototxtException(new SourcePos(name, 0, 0), "cannot read: " + reason, e);
         }
-        return parse(new String(bytes, StandardCharsets.UTF_8), name, root);
+        return parse(new String(bytes, StandardCharsets.UTF_8), name, root, unknown);
     }
 
     /**

@@ -21,15 +21,23 @@ final class TextParser {
 
     private final Tokenizer tok;
     private final ScalarReader scalars;
+    /** Where a lenient parse records the fields it skips; null: an unknown field is an error, as in Caffe. */
+    private final UnknownFields unknown;
 
-    private TextParser(Tokenizer tok) {
+    private TextParser(Tokenizer tok, UnknownFields unknown) {
         this.tok = tok;
         this.scalars = new ScalarReader(tok);
+        this.unknown = unknown;
     }
 
     static Message parse(String text, String file, MessageType root) {
+        return parse(text, file, root, null);
+    }
+
+    /** With {@code unknown} non-null, fields the schema lacks are skipped and recorded there instead of refused. */
+    static Message parse(String text, String file, MessageType root, UnknownFields unknown) {
         Message message = new Message(root, new SourcePos(file, 1, 1));
-        new TextParser(new Tokenizer(text, file)).readFields(message, null, 0);
+        new TextParser(new Tokenizer(text, file), unknown).readFields(message, null, 0);
         return message;
     }
 
@@ -67,6 +75,12 @@ final class TextParser {
         String name = tok.text();
         MessageType type = message.type();
         int index = type.indexOf(name);
+        if (index < 0 && unknown != null) {
+            unknown.add(type, name, namePos);
+            tok.next();
+            new FieldSkipper(tok).skipAfterName(name, depth);
+            return;
+        }
         if (index < 0) {
             throw new PrototxtException(namePos, "Message type \"" + type.fullName()
                     + "\" has no field named \"" + name + "\".");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SchemaOverlayTest {
 
     private static final String FIXTURE = "made-up-fork.schema";
-    private final Schema base = Schema.caffe();
+    private final Schema base = Schema.load(List.of(Schema.CAFFE_RESOURCE));
     private final Schema layered = Schema.load(List.of(Schema.CAFFE_RESOURCE, FIXTURE));
 
     @Test
@@ -49,9 +49,36 @@ class SchemaOverlayTest {
 
     @Test
     void leavesTheSharedCaffeSchemaAlone() {
-        assertThat(base.message("LayerParameter").field("glow_param")).isNull();
-        assertThatThrownBy(() -> base.message("GlowParameter")).isInstanceOf(IllegalArgumentException.class);
+        Schema shared = Schema.caffe();
+        assertThat(shared.message("LayerParameter").field("glow_param")).isNull();
+        assertThatThrownBy(() -> shared.message("GlowParameter")).isInstanceOf(IllegalArgumentException.class);
         assertThat(base.sources()).containsExactly("BVLC/caffe 1.0 src/caffe/proto/caffe.proto");
+        // the forks' overlays, each citing its fork's proto file (docs/forks.md)
+        assertThat(shared.sources()).hasSize(4).first().isEqualTo("BVLC/caffe 1.0 src/caffe/proto/caffe.proto");
+        assertThat(shared.sources().subList(1, 4)).allSatisfy(s -> assertThat(s).contains("src/caffe/proto/caffe.proto"))
+                .extracting(s -> s.substring(0, s.indexOf(' ')))
+                .containsExactly("weiliu89/caffe", "rbgirshick/caffe-fast-rcnn", "hszhao/PSPNet");
+    }
+
+    @Test
+    void aForkNumberThatCaffe10TookIsAcceptedOnlyWhenTheOverlayNamesTheField() {
+        String base = "package t\nsource base\nmessage M\n  optional int32 x = 1\n";
+        Schema s = Schema.fromTexts(List.of(base, "source f\nextend M\n  optional int32 y = 1 [clashes=x]\n"),
+                List.of("base", "fork"));
+        assertThat(s.message("M").field("y").number()).isEqualTo(1);
+        assertThat(s.message("M").fieldByNumber(1).name()).isEqualTo("x");
+        assertLayerError(base, "source f\nextend M\n  optional int32 y = 1 [clashes=z]\n",
+                "fork:3: M.y says it clashes with z, but number 1 is field x's");
+        assertLayerError(base, "source f\nextend M\n  optional int32 y = 2 [clashes=x]\n",
+                "fork:3: M.y says it clashes with x, but number 2 is free");
+        assertThatThrownBy(() -> Schema.fromText("message M\n  optional int32 x = 1\n  optional int32 y = 1 [clashes=x]\n",
+                "b").message("M").fields()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("b:3: \"clashes\" belongs in an overlay (a fork's number a layer below took)");
+        // the real ones: forks of an older Caffe whose numbers Caffe 1.0 later gave to other fields
+        MessageType layer = Schema.caffe().message("LayerParameter");
+        assertThat(layer.field("interp_param").number()).isEqualTo(layer.field("input_param").number());
+        MessageType solver = Schema.caffe().message("SolverParameter");
+        assertThat(solver.field("eval_type").number()).isEqualTo(solver.field("layer_wise_reduce").number());
     }
 
     @Test
