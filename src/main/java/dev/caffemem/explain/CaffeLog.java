@@ -68,11 +68,15 @@ public record CaffeLog(String fileName, int lineCount, Command command, LoggedNe
         return events.stream().filter(e -> e.kind() == kind).toList();
     }
 
-    /** The first and last iteration the log names ({@code [-1, -1]} when none). */
+    /** The first and last training iteration the log names ({@code [-1, -1]} when none). */
     public long[] iterations() {
         long[] range = {-1, -1};
         for (LogEvent e : events) {
-            if (e.iteration() >= 0 && e.kind() != LogEvent.Kind.TEST_BATCH) {
+            boolean solver = switch (e.kind()) {
+                case TEST_START, DISPLAY, UPDATE, SNAPSHOT_MODEL, FINAL_DISPLAY -> true;
+                default -> false;
+            };
+            if (e.iteration() >= 0 && solver) {
                 range[0] = range[0] < 0 ? e.iteration() : Math.min(range[0], e.iteration());
                 range[1] = Math.max(range[1], e.iteration());
             }

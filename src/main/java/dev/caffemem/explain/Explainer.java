@@ -40,7 +40,18 @@ public final class Explainer {
             notes.add("the run resumed from a solver state: its first iteration here is iteration 0 of the timeline");
         }
         RunSetup setup = RunSetup.of(log, in, notes);
-        Estimate e = Estimator.estimate(setup.request());
+        Estimate e;
+        try {
+            e = Estimator.estimate(setup.request());
+        } catch (NetException | dev.caffemem.prototxt.PrototxtException ex) {
+            if (log.fatal() == null) {
+                throw ex;
+            }
+            // the run aborted on its net: say Caffe's words and caffemem's together
+            throw ExplainException.badInput(log.fileName() + ":" + log.fatal().number() + ": the run aborted: \""
+                    + log.fatal().message() + "\" (" + log.fatal().position() + "); caffemem cannot build the net either: "
+                    + ex.getMessage(), ex);
+        }
         Timeline t = e.peak().timeline();
         List<String> version = CaffeVersion.differences(log);
         ShapeCheck shapes = ShapeCheck.of(graphs(log, setup, notes), version.isEmpty());

@@ -78,7 +78,12 @@ public final class LogParser {
                 killed = new CaffeLog.Finding(lines.get(i).number(), lines.get(i).text().strip());
             }
         }
-        List<LoggedNet> nets = Roles.assign(p.setups.nets(), p.commandOr());
+        List<LoggedNet> read = p.setups.nets();
+        if (p.command == null && !read.isEmpty() && "TEST".equals(Roles.phase(read.get(0)))) {
+            // no solver line at all, and a net built in TEST first: caffe test (that stopped before its passes)
+            p.command = CaffeLog.Command.TEST;
+        }
+        List<LoggedNet> nets = Roles.assign(read, p.commandOr());
         return new CaffeLog(fileName, lines.size(), p.commandOr(), p.solverBlock, nets, p.events, p.glog, p.fatal,
                 p.outOfMemory, killed, p.gpu, p.finetuning, p.resumed);
     }

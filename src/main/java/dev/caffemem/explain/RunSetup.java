@@ -47,7 +47,7 @@ public record RunSetup(EstimateRequest request, String netSource, String solverS
             solver = Definitions.solverFile(in.solverFile());
             solverSource = in.solverFile().toString();
         } else {
-            solverSource = test ? "none (caffe test)" : "none: SGD with momentum assumed, no test net";
+            solverSource = test ? "none: caffe test runs no solver" : "none: SGD with momentum assumed, no test net";
         }
         LoggedNet loggedMain = test ? log.net(LoggedNet.Role.TEST, -1) : log.net(LoggedNet.Role.TRAIN, -1);
         Message fileNet = in.netFile() != null ? Definitions.netFile(in.netFile())
@@ -66,6 +66,10 @@ public record RunSetup(EstimateRequest request, String netSource, String solverS
         List<TestDef> tests = solver == null ? List.of() : testNets(log, defs, solver, fileNet, notes);
         SolverSettings settings = solver == null ? SolverSettings.assumedSgd() : SolverSettings.of(rebuilt(solver, tests));
         ShapeOverrides train = LoggedShapes.overrides(loggedMain, main, in, netSource.startsWith("the log"));
+        if (train.batch() != null) {
+            notes.add("the batch is the log's (" + train.batch() + ", from its top shapes), whatever " + netSource
+                    + " says");
+        }
         LoggedNet firstTest = tests.isEmpty() ? null : log.net(LoggedNet.Role.TEST, tests.get(0).index());
         ShapeOverrides testOverrides = LoggedShapes.overrides(firstTest, tests.isEmpty() ? null : tests.get(0).net(), in,
                 firstTest == null || firstTest.block() != null);

@@ -144,7 +144,7 @@ final class ExplainJson {
     private static ObjectNode event(ObjectNode n, Timeline.Event e) {
         n.put("event", e.stage().name().toLowerCase(Locale.ROOT));
         n.put("description", e.describe());
-        n.put("where", TimelineRenderer.where(e));
+        n.put("where", ExplainRenderer.where(e));
         if (e.iteration() >= 0) {
             n.put("iteration", e.iteration());
         }

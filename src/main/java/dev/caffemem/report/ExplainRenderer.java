@@ -32,11 +32,16 @@ public final class ExplainRenderer {
     private String text(Explanation x) {
         StringBuilder sb = new StringBuilder();
         CaffeLog log = x.log();
-        sb.append(String.format(Locale.ROOT, "%s: caffe %s of %s, CPU, batch %d, solver %s%n", log.fileName(),
-                log.command() == CaffeLog.Command.TEST ? "test" : "train", x.estimate().netName(), x.estimate().batch(),
-                x.estimate().solver()));
+        boolean test = log.command() == CaffeLog.Command.TEST;
+        sb.append(String.format(Locale.ROOT, "%s: caffe %s of %s, CPU, batch %d%s%n", log.fileName(),
+                test ? "test" : "train", x.estimate().netName(), x.estimate().batch(),
+                test ? "" : ", solver " + x.estimate().solver()));
         sb.append("Net from ").append(x.setup().netSource()).append("; solver from ").append(x.setup().solverSource())
                 .append(".\n\n");
+        if (log.command() == CaffeLog.Command.TEST) {
+            int net = sb.indexOf("; solver from ");
+            sb.replace(net, sb.indexOf(".\n\n", net), "; caffe test runs no solver");
+        }
         progress(sb, x.log());
         ending(sb, x);
         sb.append('\n');
@@ -49,8 +54,14 @@ public final class ExplainRenderer {
         return sb.toString();
     }
 
-    /** Iterations, test passes and snapshots the log shows. */
+    /** Iterations, test passes and snapshots the log shows (caffe test: its forward passes). */
     private static void progress(StringBuilder sb, CaffeLog log) {
+        if (log.command() == CaffeLog.Command.TEST) {
+            long passes = log.events(LogEvent.Kind.TEST_BATCH).stream().map(LogEvent::iteration).distinct().count();
+            sb.append("The log shows ").append(passes).append(" forward pass").append(passes == 1 ? "" : "es")
+                    .append(" of caffe test.\n");
+            return;
+        }
         long[] it = log.iterations();
         int tests = log.events(LogEvent.Kind.TEST_START).size();
         List<LogEvent> snaps = log.events(LogEvent.Kind.SNAPSHOT_MODEL);
@@ -103,8 +114,7 @@ public final class ExplainRenderer {
             }
             sb.append(".\n");
         }
-        sb.append("The run's peak: ").append(b(x.peakBytes())).append(", at ")
-                .append(TimelineRenderer.where(x.peakEvent()));
+        sb.append("The run's peak: ").append(b(x.peakBytes())).append(", at ").append(where(x.peakEvent()));
         if (x.peakLine() > 0) {
             sb.append(" (log line ").append(x.peakLine()).append(')');
         }
@@ -117,9 +127,16 @@ public final class ExplainRenderer {
         }
     }
 
+    /** Where an event comes in the run, in words. */
+    static String where(Timeline.Event e) {
+        return e.stage() == Timeline.Stage.LOAD_WEIGHTS
+                ? "the loading of the trained weights (the parsed .caffemodel beside the net's own)"
+                : TimelineRenderer.where(e);
+    }
+
     /** "iteration 0's update", with the log's uncertainty or repetition said. */
     private static String where(Explanation x) {
-        String w = TimelineRenderer.where(x.lastEvent());
+        String w = where(x.lastEvent());
         Timeline.Event e = x.lastEvent();
         boolean snapshot = e.stage().phase() == Timeline.Phase.SNAPSHOT;
         if (x.placement().repeat()) {
@@ -129,7 +146,7 @@ public final class ExplainRenderer {
         }
         if (!x.placement().exact()) {
             List<Timeline.Event> all = x.estimate().peak().timeline().events();
-            String options = x.placement().candidates().stream().map(i -> TimelineRenderer.where(all.get(i)))
+            String options = x.placement().candidates().stream().map(i -> where(all.get(i)))
                     .collect(Collectors.joining(" or "));
             return w + " (Caffe prints nothing between " + options + "; " + w + " is the first "
                     + (x.memoryBytes() != null ? "that exceeds --memory" : "of them") + ")";

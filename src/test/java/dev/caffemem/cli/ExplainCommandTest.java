@@ -85,6 +85,29 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aCaffeTestLogIsOneTestNetWithItsTrainedWeightsLoaded() throws IOException {
+        JsonNode x = json("explain", Fixtures.log(Fixtures.CAFFE_TEST).toString());
+        assertThat(x.get("command").asText()).isEqualTo("test");
+        assertThat(x.get("finished").asBoolean()).isTrue();
+        assertThat(x.get("topShapesMatch").asBoolean()).isTrue();
+        assertThat(x.get("topShapes").get("checked").asInt()).isEqualTo(25);
+        // a small net at batch 100: parsing the .caffemodel beside the filled weights is the most it holds
+        assertThat(x.get("peakEvent").get("event").asText()).isEqualTo("load_weights");
+        assertThat(CliRun.of("explain", Fixtures.log(Fixtures.CAFFE_TEST).toString()).out())
+                .contains("caffe test of MNISTAutoencoder", "2 forward passes", "caffe test runs no solver");
+    }
+
+    @Test
+    void aRunThatAbortsOnItsNetIsReportedWithCaffesWordsAndCaffemems() {
+        CliRun r = CliRun.of("explain", Fixtures.log(Fixtures.CAFFE_TEST_ABORTED).toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("the run aborted: \"Unknown bottom blob 'data'", "insert_splits.cpp",
+                "caffemem cannot build the net either", "layer \"flatdata\" (Flatten): unknown bottom blob \"data\"")
+                .hasLineCount(1);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void anAddressSpaceLimitAbortsWhileZeroingTheFirstGradientsAskingForLayer3sSize() throws IOException {
         JsonNode x = json("explain", Fixtures.log(Fixtures.ULIMIT).toString());
         assertThat(x.get("killed").asBoolean()).isFalse();

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * scripts/explain-fixtures.sh; progress on stderr.
  *
  * <p>Arguments: WORK_DIR OUT_DIR [fixture ...] (none: all). Fixtures: {@code seed-killed-3GiB},
- * {@code seed-ulimit}, {@code autoencoder-finished}.
+ * {@code seed-ulimit}, {@code autoencoder-finished}, {@code autoencoder-test} (after autoencoder-finished, from its
+ * snapshot; with and without the stage the net needs).
  */
 public final class ExplainFixtures {
     static final long SEED_LIMIT_BYTES = 3L << 30;
@@ -49,6 +50,10 @@ public final class ExplainFixtures {
         if (wanted.isEmpty() || wanted.contains("autoencoder-finished")) {
             RunRecord r = autoencoder(tool, sets, work.resolve("autoencoder"));
             write(out.resolve("autoencoder-finished.log"), r);
+        }
+        if (wanted.isEmpty() || wanted.contains("autoencoder-test")) {
+            write(out.resolve("autoencoder-test.log"), autoencoderTest(tool, work.resolve("autoencoder"), true));
+            write(out.resolve("autoencoder-test-no-stage.log"), autoencoderTest(tool, work.resolve("autoencoder"), false));
         }
     }
 
@@ -102,6 +107,21 @@ public final class ExplainFixtures {
         RunRecord r = CaffeRun.of(shell(tool, "caffe train --solver=solver.prototxt")).in(dir)
                 .timeout(Duration.ofMinutes(5)).run();
         System.err.println("explain-fixtures: autoencoder: exit " + r.exitCode() + ", " + r.lines().size() + " lines");
+        return r;
+    }
+
+    /**
+     * {@code caffe test} of the autoencoder's last snapshot (left by {@link #autoencoder} in {@code dir}): its
+     * test-on-test net (a stage, as the solver's second test net), 2 forward passes. Without the stage the TEST
+     * net has no data layer, and Caffe aborts while building it (insert_splits.cpp: "Unknown bottom blob").
+     */
+    static RunRecord autoencoderTest(CaffeTool tool, Path dir, boolean stage) {
+        System.err.println("explain-fixtures: caffe test of the autoencoder's snapshot ...");
+        RunRecord r = CaffeRun.of(shell(tool, "caffe test --model=train_val.prototxt "
+                + "--weights=snap/autoencoder_iter_4.caffemodel --iterations=2"
+                + (stage ? " --stage=test-on-test" : ""))).in(dir)
+                .timeout(Duration.ofMinutes(5)).run();
+        System.err.println("explain-fixtures: autoencoder-test: exit " + r.exitCode() + ", " + r.lines().size() + " lines");
         return r;
     }
 

@@ -13,6 +13,8 @@ public final class Fixtures {
     public static final String KILLED = "seed-killed-3GiB.log";
     public static final String FINISHED = "autoencoder-finished.log";
     public static final String ULIMIT = "seed-ulimit-2400000KiB.log";
+    public static final String CAFFE_TEST = "autoencoder-test.log";
+    public static final String CAFFE_TEST_ABORTED = "autoencoder-test-no-stage.log";
     static final Path SEED_PAGE = Path.of("..", "shared", "seed", "caffe-training-memory-question.txt");
 
     private Fixtures() {
