@@ -54,7 +54,8 @@ public final class Explainer {
         }
         Timeline t = e.peak().timeline();
         List<String> version = CaffeVersion.differences(log);
-        ShapeCheck shapes = ShapeCheck.of(graphs(log, setup, notes), version.isEmpty());
+        ShapeCheck shapes = ShapeCheck.of(graphs(log, setup, notes),
+                new ShapeCheck.Causes(!setup.netSource().startsWith("the log"), version.isEmpty()));
         Placement p = Placement.of(log, t, setup.request().solver().schedule().maxIter());
         boolean early = log.killed() != null || log.fatal() != null || log.outOfMemory() != null;
         int at = choose(p, t, in.memoryBytes());

@@ -23,14 +23,24 @@ final class LoggedShapes {
     /**
      * @param logged     the logged setup of this net, or null
      * @param net        its definition
+     * @param fallback   shapes to use for tops this net's log does not show (a test net's: the train net's), or null
      * @param netFromLog whether the definition is the log's own (its batch is then the run's already)
      */
-    static ShapeOverrides overrides(LoggedNet logged, Message net, ExplainInput in, boolean netFromLog) {
+    static ShapeOverrides overrides(LoggedNet logged, Message net, ExplainInput in, ShapeOverrides fallback,
+                                    boolean netFromLog) {
         Map<String, Shape> inputs = new HashMap<>(in.inputShapes());
         Map<String, List<String>> declared = new HashMap<>(in.topShapes());
-        if (logged == null || net == null) {
-            return new ShapeOverrides(null, inputs, declared);
+        Integer batch = logged == null || net == null ? null : read(logged, net, inputs, declared);
+        if (fallback != null) {
+            fallback.inputShapes().forEach(inputs::putIfAbsent);
+            fallback.declaredTops().forEach(declared::putIfAbsent);
         }
+        return new ShapeOverrides(netFromLog ? null : batch, inputs, declared);
+    }
+
+    /** Adds what the logged tops say to the maps (what is there stays); returns the logged batch, or null. */
+    private static Integer read(LoggedNet logged, Message net, Map<String, Shape> inputs,
+                                Map<String, List<String>> declared) {
         Map<String, Message> layers = new HashMap<>();
         for (Message l : net.getMessages("layer")) {
             layers.putIfAbsent(l.getString("name"), l);
@@ -56,7 +66,7 @@ final class LoggedShapes {
                 }
             }
         }
-        return new ShapeOverrides(netFromLog ? null : batch, inputs, declared);
+        return batch;
     }
 
     private static Shape withoutBatch(Shape s) {

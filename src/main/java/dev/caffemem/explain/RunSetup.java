@@ -65,14 +65,23 @@ public record RunSetup(EstimateRequest request, String netSource, String solverS
         }
         List<TestDef> tests = solver == null ? List.of() : testNets(log, defs, solver, fileNet, notes);
         SolverSettings settings = solver == null ? SolverSettings.assumedSgd() : SolverSettings.of(rebuilt(solver, tests));
-        ShapeOverrides train = LoggedShapes.overrides(loggedMain, main, in, netSource.startsWith("the log"));
-        if (train.batch() != null) {
-            notes.add("the batch is the log's (" + train.batch() + ", from its top shapes), whatever " + netSource
-                    + " says");
+        ShapeOverrides train = LoggedShapes.overrides(loggedMain, main, in, null, netSource.startsWith("the log"));
+        if (train.batch() != null && train.batch() != declaredBatch(main)) {
+            notes.add("the run's batch is the log's, " + train.batch() + " (its data layer's top shape), not the "
+                    + declaredBatch(main) + " of " + netSource);
         }
+        train.declaredTops().keySet().stream().filter(t -> !in.topShapes().containsKey(t)).sorted().forEach(t -> notes.add(
+                "top " + t + " has the log's shape: its layer's type is not one caffemem knows, so that layer's own "
+                        + "memory (weights, buffers) is not in the bill"));
         LoggedNet firstTest = tests.isEmpty() ? null : log.net(LoggedNet.Role.TEST, tests.get(0).index());
         ShapeOverrides testOverrides = LoggedShapes.overrides(firstTest, tests.isEmpty() ? null : tests.get(0).net(), in,
-                firstTest == null || firstTest.block() != null);
+                train, firstTest == null || firstTest.block() != null);
+        for (TestDef t : tests) {
+            if (log.net(LoggedNet.Role.TEST, t.index()) == null) {
+                notes.add("test net " + t.index() + "'s setup is not in the log: its batch and shapes are those of "
+                        + "its definition as given");
+            }
+        }
         List<String> stages = new ArrayList<>();
         if (solver != null) {
             stages.addAll(solver.getMessage("train_state").getStrings("stage"));
@@ -86,6 +95,29 @@ public record RunSetup(EstimateRequest request, String netSource, String solverS
                     throw ExplainException.usage("test net file " + f + " was not found");
                 }, stages, inline ? 2 : 0, null, runtime);
         return new RunSetup(request, netSource, solverSource, main, tests);
+    }
+
+    /** The batch_size of the net's first TRAIN data layer as written, or -1. */
+    private static int declaredBatch(Message net) {
+        for (Message l : net.getMessages("layer")) {
+            boolean test = l.getMessages("include").stream().anyMatch(r -> r.has("phase")
+                    && r.getEnum("phase").equals("TEST"));
+            if (test || !dev.caffemem.shape.LayerKinds.isDataLayer(l.getString("type"))) {
+                continue;
+            }
+            for (String p : List.of("data_param", "image_data_param", "hdf5_data_param", "window_data_param",
+                    "memory_data_param")) {
+                if (l.has(p)) {
+                    return l.getMessage(p).getInt("batch_size");
+                }
+            }
+            if (l.has("input_param") && l.getMessage("input_param").count("shape") > 0) {
+                Message shape = l.getMessage("input_param").getMessage("shape", 0);
+                return shape.count("dim") > 0 ? (int) shape.getLong("dim", 0) : -1;
+            }
+            return -1;
+        }
+        return -1;
     }
 
     /** The file or inline net a solver names for training (Solver::InitTrainNet), or null. */

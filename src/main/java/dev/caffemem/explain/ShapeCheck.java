@@ -44,7 +44,7 @@ public record ShapeCheck(int checkedTops, List<Difference> differences, List<Fig
     }
 
     /** Compares each logged net with caffemem's graph of it ({@code graphs}: logged net to graph, null if none). */
-    static ShapeCheck of(Map<LoggedNet, NetGraph> graphs, boolean caffe10) {
+    static ShapeCheck of(Map<LoggedNet, NetGraph> graphs, Causes causes) {
         int checked = 0;
         List<Difference> diffs = new ArrayList<>();
         List<Figure> figures = new ArrayList<>();
@@ -65,6 +65,7 @@ public record ShapeCheck(int checkedTops, List<Difference> differences, List<Fig
             Map<String, Integer> seen = new HashMap<>();
             LoggedNet.Layer last = null;
             NetGraph.Layer lastMine = null;
+            String firstDiff = null;
             for (LoggedNet.Layer l : logged.layers()) {
                 int k = seen.merge(l.name(), 1, Integer::sum) - 1;
                 List<NetGraph.Layer> named = ours.getOrDefault(l.name(), List.of());
@@ -76,7 +77,8 @@ public record ShapeCheck(int checkedTops, List<Difference> differences, List<Fig
                 List<Shape> mineShapes = mine == null ? List.of() : mine.topShapes();
                 if (!mineShapes.equals(l.topShapes())) {
                     diffs.add(new Difference(logged.label(), l.name(), l.line(), text(l.topShapes()),
-                            mine == null ? "no such layer" : text(mineShapes), reason(l, mine, caffe10)));
+                            mine == null ? "no such layer" : text(mineShapes), reason(l, mine, causes, firstDiff)));
+                    firstDiff = firstDiff == null ? l.name() : firstDiff;
                 }
                 if (l.memoryBytes() >= 0 && mine != null) {
                     last = l;
@@ -92,26 +94,41 @@ public record ShapeCheck(int checkedTops, List<Difference> differences, List<Fig
         return new ShapeCheck(checked, diffs, figures);
     }
 
-    /** What a difference most likely means. */
-    private static String reason(LoggedNet.Layer logged, NetGraph.Layer mine, boolean caffe10) {
-        String version = caffe10 ? "" : "; the log's Caffe is not 1.0 (see its version)";
+    /**
+     * What a difference most likely means: the same definition in the same Caffe gives the same shapes, so either the
+     * definition is not the one that ran (a net from a file), or the Caffe is another (its version, or a fork).
+     *
+     * @param earlier the first differing layer before this one in the same net, or null
+     */
+    private static String reason(LoggedNet.Layer logged, NetGraph.Layer mine, Causes causes, String earlier) {
+        String cause = causes.text();
+        if (earlier != null) {
+            return "may follow from layer " + earlier + "'s difference, whose output it reads (" + cause + ")";
+        }
         if (mine == null) {
-            return "the net caffemem read has no layer of this name: another net ran than the one given, or the "
-                    + "log's Caffe adds layers (a fork)" + version;
+            return "the net caffemem read has no layer of this name (" + cause + ")";
         }
         if (logged.topShapes().size() != mine.topShapes().size()) {
-            return "Caffe 1.0 gives this " + mine.type() + " " + mine.topShapes().size() + " tops, the log's Caffe "
-                    + logged.topShapes().size() + ": another Caffe version or a fork" + version;
+            return "Caffe 1.0 gives this " + mine.type() + " " + mine.topShapes().size() + " tops, the log "
+                    + logged.topShapes().size() + " (" + cause + ")";
         }
         if (offByOneSpatially(logged.topShapes(), mine.topShapes())) {
-            return "the output size differs by one pixel: the log's Caffe rounds this " + mine.type()
-                    + "'s output otherwise than Caffe 1.0 (pooling rounds up in 1.0; forks add a round_mode)" + version;
+            return "the output differs by one pixel: the log's Caffe rounds this " + mine.type() + "'s output "
+                    + "otherwise than 1.0, which rounds pooling up (forks add a round_mode) (" + cause + ")";
         }
         if (batchOnly(logged.topShapes(), mine.topShapes())) {
-            return "only the batch differs: the run used another batch than the net given says" + version;
+            return "only the batch differs (" + cause + ")";
         }
-        return "the log's Caffe computes another shape for this " + mine.type() + " than Caffe 1.0: another version or"
-                + " a fork" + version;
+        return "another shape for this " + mine.type() + " (" + cause + ")";
+    }
+
+    /** What can make shapes differ for this log: a net given as a file, a Caffe that is not 1.0. */
+    record Causes(boolean netFromFile, boolean caffe10) {
+        String text() {
+            String caffe = caffe10 ? "a fork that logs as 1.0 does" : "not 1.0: another version or a fork";
+            return netFromFile ? "the net given may not be the one that ran, or the log's Caffe is " + caffe
+                    : "the net is the log's own, so the log's Caffe computes it otherwise: " + caffe;
+        }
     }
 
     private static boolean offByOneSpatially(List<Shape> a, List<Shape> b) {

@@ -192,8 +192,9 @@ public final class ExplainRenderer {
         } else if (s.topShapesMatch()) {
             sb.append("Top shapes: all ").append(s.checkedTops()).append(" logged top shapes are caffemem's.\n");
         } else {
-            sb.append("Top shapes: ").append(s.differences().size()).append(" of the logged layers differ from "
-                    + "caffemem's:\n");
+            int n = s.differences().size();
+            sb.append("Top shapes: ").append(n).append(n == 1 ? " logged layer differs" : " logged layers differ")
+                    .append(" from caffemem's:\n");
             for (ShapeCheck.Difference d : s.differences()) {
                 sb.append("  - ").append(d.net()).append(", layer ").append(d.layer()).append(" (line ")
                         .append(d.line()).append("): log ").append(d.logged()).append(", caffemem ").append(d.ours())
