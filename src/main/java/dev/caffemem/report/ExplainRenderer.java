@@ -121,7 +121,7 @@ public final class ExplainRenderer {
         sb.append("; steady ").append(b(x.steadyBytes())).append(".\n");
         if (x.memoryBytes() != null) {
             boolean fits = x.fits();
-            sb.append(String.format(Locale.ROOT, "In %s (--memory): %s%n", b(x.memoryBytes()), fits
+            sb.append(String.format(Locale.ROOT, "In %s (--memory): %s.%n", b(x.memoryBytes()), fits
                     ? "fits, " + b(x.memoryBytes() - x.peakBytes()) + " to spare"
                     : "does NOT fit, " + b(x.peakBytes() - x.memoryBytes()) + " short"));
         }
@@ -224,7 +224,7 @@ public final class ExplainRenderer {
             return;
         }
         sb.append("\nTo fit in ").append(b(limit)).append(x.memoryBytes() == null
-                ? " (what the process held before it died; the memory it had lies between this and "
+                ? " (what, by this estimate, the process held before it died; the memory it had lies between this and "
                 + b(x.billAtLastEventBytes()) + ")" : "").append(":\n");
         if (x.suggestions().isEmpty()) {
             sb.append("  nothing caffemem tries fits: the smallest run it tries (batch 1, test batch 1, SGD, HDF5 "

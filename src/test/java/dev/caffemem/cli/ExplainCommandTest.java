@@ -36,6 +36,9 @@ class ExplainCommandTest {
                 "Top shapes: all 10 logged top shapes are caffemem's.", "Caffe version: 1.0");
         JsonNode x = json("explain", Fixtures.log(Fixtures.KILLED).toString());
         assertKilledInTheFirstUpdate(x, steadyEstimate());
+        // the run the log prints is the example's own: the same peak as estimate's, to the byte
+        assertThat(x.get("peakBytes").asLong()).isEqualTo(estimate().get("peakBytes").asLong());
+        assertThat(x.get("peakEvent").get("event").asText()).isEqualTo("snapshot_solver_state");
         assertThat(x.get("netSource").asText()).startsWith("the log (line ");
         assertThat(x.get("caffeVersion").asText()).isEqualTo("1.0");
         assertThat(x.get("memoryRequiredForData")).hasSize(2).allSatisfy(f -> {
@@ -203,9 +206,13 @@ class ExplainCommandTest {
 
     /** What `caffemem estimate` bills for one iteration of the seed example: the steady state. */
     private static long steadyEstimate() throws IOException {
+        return estimate().get("totalBytes").asLong();
+    }
+
+    private static JsonNode estimate() throws IOException {
         CliRun r = CliRun.of("estimate", "--solver", SOLVER, "--format", "json");
         assertThat(r.exitCode()).isZero();
-        return JSON.readTree(r.out()).get("totalBytes").asLong();
+        return JSON.readTree(r.out());
     }
 
     /** The seed's peak by `caffemem estimate` with a suggestion's changes made (and the train batch {@code plus} more). */
