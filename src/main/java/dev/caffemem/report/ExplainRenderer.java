@@ -147,9 +147,9 @@ public final class ExplainRenderer {
         if (!x.placement().exact()) {
             List<Timeline.Event> all = x.estimate().peak().timeline().events();
             String options = x.placement().candidates().stream().map(i -> where(all.get(i)))
-                    .collect(Collectors.joining(" or "));
-            return w + " (Caffe prints nothing between " + options + "; " + w + " is the first "
-                    + (x.memoryBytes() != null ? "that exceeds --memory" : "of them") + ")";
+                    .collect(Collectors.joining(", then "));
+            return w + " (Caffe prints nothing during " + options + ": the log cannot tell which; this is the first"
+                    + (x.memoryBytes() != null ? " that needs more than --memory" : "") + ")";
         }
         return w;
     }
