@@ -1,6 +1,5 @@
 package dev.caffemem.cli;
 
-import dev.caffemem.explain.CaffeLog;
 import dev.caffemem.explain.ExplainException;
 import dev.caffemem.explain.ExplainInput;
 import dev.caffemem.explain.Explainer;
