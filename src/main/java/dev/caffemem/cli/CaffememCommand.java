@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             "Caffe's own log line \"Memory required for data\" counts only forward activations. caffemem bills "
                     + "everything a training process holds: activations and their gradients, weights and their "
                     + "gradients, solver history, layer buffers (im2col, masks, ...), prefetch batches and test nets."},
-        subcommands = {EstimateCommand.class, ProbeCommand.class, ReportCommand.class, CalibrateCommand.class, ServeCommand.class, MeasureCommand.class},
+        subcommands = {EstimateCommand.class, ProbeCommand.class, ReportCommand.class, ExplainCommand.class, CalibrateCommand.class, ServeCommand.class, MeasureCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  the bill does not fit in --memory", "  2  bad command-line usage",
             "  3  a file could not be read, or the net is invalid", "  4  internal error (a bug; please report it)",
