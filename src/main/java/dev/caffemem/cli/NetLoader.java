@@ -88,7 +88,15 @@ final class NetLoader {
     /** A path written in a solver: as given, else next to the solver, else under one of its ancestors. */
     static Path resolve(String written, Path solverFile, SourcePos pos) {
         List<Path> tried = new ArrayList<>();
-        Path direct = Path.of(written);
+        Path direct;
+        try {
+            direct = Path.of(written);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a NUL, written as \0 in the prototxt string: no file system takes it
+            throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \""
+                    + written.replace("\0", "\\0") + "\" is not a valid path: " + (written.indexOf('\0') >= 0
+                    ? "it contains a NUL character" : e.getReason()));
+        }
         tried.add(direct);
         if (!direct.isAbsolute() && solverFile != null) {
             for (Path dir = solverFile.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {

@@ -136,22 +136,35 @@ public final class ProbeCommand implements Callable<Integer> {
         return duration("--timeout", text);
     }
 
+    /**
+     * A positive duration that fits the millisecond and nanosecond counts it ends up in (waitFor, HTTP
+     * timeouts, the schedule); zero would stop a child before it starts or fail every push.
+     */
     static Duration duration(String option, String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        Duration d;
         try {
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> throw new NumberFormatException();
+                };
             }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
+            d.toNanos(); // throws past about 292 years
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             throw new CliException(ExitCodes.USAGE, option + " " + text + ": expected a duration like 90s, 10m or 1h");
+        } catch (ArithmeticException e) {
+            throw new CliException(ExitCodes.USAGE, option + " " + text + ": too long (at most about 292 years)");
         }
+        if (d.isNegative() || d.isZero()) {
+            throw new CliException(ExitCodes.USAGE, option + " " + text + ": must be more than zero");
+        }
+        return d;
     }
 
     /** The bundled seed example, from the jar into a temporary directory. */

@@ -76,6 +76,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         probe.validate();
+        if (port < 0 || port > 65535) {
+            throw new CliException(ExitCodes.USAGE, "--port " + port + ": a TCP port is 0 to 65535 (0: any free port)");
+        }
         if (!Set.of("probe", "estimate").contains(scheduled)) {
             throw new CliException(ExitCodes.USAGE, "--run " + scheduled + ": expected probe or estimate");
         }

@@ -41,6 +41,10 @@ public final class PushGateway {
                 || u.getQuery() != null || u.getFragment() != null) {
             throw new IllegalArgumentException("expected http://HOST:PORT (the Pushgateway's address), got " + url);
         }
+        if (u.getPort() == 0 || u.getPort() > 65535) {
+            // URI accepts any digits; the push would fail only after the run, with exit 14
+            throw new IllegalArgumentException("port " + u.getPort() + " is not a TCP port (1 to 65535): " + url);
+        }
         if (job == null || job.isEmpty()) {
             throw new IllegalArgumentException("the job name is empty");
         }
