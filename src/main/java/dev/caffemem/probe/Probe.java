@@ -157,6 +157,15 @@ public final class Probe {
 
     /** The rewritten net and the Caffe file for one batch, and the analytical estimate of that very run. */
     private Prepared prepare(int batch) {
+        try {
+            return prepareAt(batch);
+        } catch (dev.caffemem.net.NetException e) {
+            // e.g. blobs past INT_MAX at this batch: no measurement can stand for it
+            throw e.during("at probe batch " + batch);
+        }
+    }
+
+    private Prepared prepareAt(int batch) {
         Message net = rewrite(request.net(), batch);
         boolean train = request.phase() == Phase.TRAIN;
         Message caffeFile;
@@ -174,8 +183,9 @@ public final class Probe {
         }
         // the worker keeps the SolverParameter it read (inline net_param) and the solver keeps its own copy;
         // for inference it keeps the NetParameter it read
-        // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count
-        ShapeOverrides declared = new ShapeOverrides(null, Map.of(), request.train().declaredTops());
+        // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count,
+        // and with real data the input shapes of the data layers that read their first record
+        ShapeOverrides declared = new ShapeOverrides(null, request.train().inputShapes(), request.train().declaredTops());
         Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
                 f -> null, request.stages(), train ? 2 : 1).onDevice(gpu));
         return new Prepared(batch, caffeFile, e);
