@@ -97,27 +97,22 @@ public final class ProbeCommand implements Callable<Integer> {
             EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
             var solverParam = NetLoader.load(net).solverParam();
             Probe.Settings settings = probe.settings(progress);
-            ProbeReport report;
-            try {
-                Probe p = new Probe(request, solverParam, settings);
-                if (gpu != null) {
-                    p.onGpu(natives, gpu);
-                }
-                report = p.run();
-            } catch (ProbeException e) {
-                throw new CliException(exitCode(e.kind()), e.getMessage());
-            } catch (IllegalStateException e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            Probe p = new Probe(request, solverParam, settings);
+            if (gpu != null) {
+                p.onGpu(natives, gpu);
             }
+            ProbeReport report = p.run();
             if (meters != null) {
                 Long limit = probe.memoryLimitBytes();
                 meters.recordProbe(report, request, limit != null ? limit : Machine.availableBytes(), perLayer);
             }
             return report;
+        } catch (ProbeException e) {
+            throw new CliException(exitCode(e.kind()), e.getMessage());
         } finally {
             if (bundled != null) {
                 net.solver = null;
-                deleteQuietly(bundled);
+                dev.caffemem.probe.Leftovers.removeTempDir(bundled);
             }
         }
     }
@@ -129,6 +124,8 @@ public final class ProbeCommand implements Callable<Integer> {
             case TIMEOUT -> ExitCodes.CHILD_TIMEOUT;
             case FAILED -> ExitCodes.CHILD_FAILED;
             case NO_GPU -> ExitCodes.NO_GPU;
+            // an option this machine cannot honour: the user's to change, like any usage error
+            case UNSUPPORTED -> ExitCodes.USAGE;
         };
     }
 
@@ -170,7 +167,7 @@ public final class ProbeCommand implements Callable<Integer> {
     /** The bundled seed example, from the jar into a temporary directory. */
     static Path extractSeedExample() {
         try {
-            Path dir = Files.createTempDirectory("caffemem-seed-");
+            Path dir = dev.caffemem.probe.Leftovers.tempDir("caffemem-seed-");
             for (String f : List.of("train_val.prototxt", "solver.prototxt")) {
                 try (InputStream in = ProbeCommand.class.getResourceAsStream("/dev/caffemem/examples/seed/" + f)) {
                     if (in == null) {
@@ -185,15 +182,4 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temp directory; nothing more to do
-        }
-    }
 }

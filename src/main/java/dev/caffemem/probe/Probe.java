@@ -135,7 +135,7 @@ public final class Probe {
         Prepared p = prepare(batch);
         Path work;
         try {
-            work = Files.createTempDirectory("caffemem-probe-");
+            work = Leftovers.tempDir("caffemem-probe-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,7 +151,7 @@ public final class Probe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            Leftovers.removeTempDir(work);
         }
     }
 
@@ -262,7 +262,7 @@ public final class Probe {
     private List<PointResult> runChild(List<Prepared> runs, int first, int points, boolean quiet) {
         Path work;
         try {
-            work = Files.createTempDirectory("caffemem-probe-");
+            work = Leftovers.tempDir("caffemem-probe-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -296,7 +296,7 @@ public final class Probe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            Leftovers.removeTempDir(work);
         }
     }
 
@@ -434,20 +434,6 @@ public final class Probe {
     private static long testNetBlobBytes(Estimate e) {
         return e.buffers().stream().filter(b -> b.component() == Component.TEST_NET)
                 .filter(b -> b.key().matches("test\\d+/(blob|param)/.*")).mapToLong(dev.caffemem.model.Buffer::bytes).sum();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp file left behind is reported by the tests that check cleanup
-                }
-            });
-        } catch (IOException e) {
-            // the directory is already gone
-        }
     }
 
     static SolverType type(Message solver) {
