@@ -294,7 +294,9 @@ public final class NetGraph {
                 }
             }
             if (shape.count() > Shape.CAFFE_MAX_COUNT) {
-                throw NetException.at(layer, what + " has " + shape.count() + " elements (" + shape.dimsString()
+                // Shape.count saturates at Long.MAX_VALUE: that figure is a bound, not the count
+                String count = shape.count() == Long.MAX_VALUE ? "more than 2^63" : Long.toString(shape.count());
+                throw NetException.at(layer, what + " has " + count + " elements (" + shape.dimsString()
                         + "), over Caffe's limit of INT_MAX = " + Shape.CAFFE_MAX_COUNT + " per blob");
             }
         }
