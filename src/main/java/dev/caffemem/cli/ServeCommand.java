@@ -126,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
         Set<String> allowed = what.equals("probe") ? PROBE_PARAMS : ESTIMATE_PARAMS;
         for (String p : params.keySet()) {
             if (!allowed.contains(p)) {
-                throw new IllegalArgumentException("unknown parameter " + p + " for /" + what + " (known: "
+                throw new Agent.BadRequest("unknown parameter " + p + " for /" + what + " (known: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -149,7 +149,7 @@ public final class ServeCommand implements Callable<Integer> {
             return new ProbeRenderer(true).render(ProbeCommand.run(n, p, meters, perLayer, this::log), ReportFormat.JSON);
         } catch (CliException e) {
             if (e.exitCode() == ExitCodes.USAGE) {
-                throw new IllegalArgumentException(e.getMessage());
+                throw new Agent.BadRequest(e.getMessage());
             }
             throw e;
         }
@@ -164,14 +164,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException(name + "=" + value + ": expected a positive integer");
+        throw new Agent.BadRequest(name + "=" + value + ": expected a positive integer");
     }
 
     private static boolean bool(String name, String value) {
         return switch (value) {
             case "true", "" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(name + "=" + value + ": expected true or false");
+            default -> throw new Agent.BadRequest(name + "=" + value + ": expected true or false");
         };
     }
 }
