@@ -30,7 +30,8 @@ final class PrometheusProcesses implements AutoCloseable {
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     static final Path PUSHGATEWAY = Path.of("/usr/bin/prometheus-pushgateway");
     static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    /** How long to wait for a process to come up or a scrape to bring a series in: a bound for a hang, not a timing check. */
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
