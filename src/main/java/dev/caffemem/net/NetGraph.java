@@ -210,9 +210,12 @@ public final class NetGraph {
             LayerShapes shapes;
             try {
                 shapes = kind.setUp(new SetupContext(layer, bottomShapes, topCount, d.phase, overrides));
-            } catch (IllegalArgumentException e) {
+            } catch (LayerSetupException e) {
                 throw NetException.at(layer, e.getMessage());
             } catch (ArithmeticException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("overflow")) {
+                    throw e; // a division by zero is a bug in the rule, not the user's layer
+                }
                 // Math.*Exact in a shape rule: a size that Caffe's int arithmetic cannot hold either
                 throw NetException.at(layer, "a dimension or count overflows a 32-bit int ("
                         + e.getMessage() + "); Caffe's sizes are ints");
