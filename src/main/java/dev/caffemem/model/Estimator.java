@@ -131,23 +131,31 @@ public final class Estimator {
         Map<Component, Long> at = target.components();
         Map<Component, Long> fixed = new EnumMap<>(Component.class);
         Map<Component, Long> perSample = new EnumMap<>(Component.class);
-        Run one;
-        Run two;
+        Run one = null;
+        Run two = null;
+        // 2 and 3, not 1 and 2: some layers take another path when a dimension is 1 (Scale's backward
+        // skips sum_result_ when the outer dimension is 1), which would bend the line
+        int other = 2;
+        String ownBatchOnly = null;
         try {
-            // 2 and 3, not 1 and 2: some layers take another path when a dimension is 1 (Scale's backward
-            // skips sum_result_ when the outer dimension is 1), which would bend the line
-            one = run(req.withBatch(2), memo);
-            two = run(req.withBatch(3), memo);
+            one = run(req.withBatch(other), memo);
+            other = 3;
+            two = run(req.withBatch(other), memo);
         } catch (NetException e) {
-            // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
+            // The net built at the target batch, so what fails here is the batch: a net that only runs at its
+            // own (a Reshape with the batch written in). Its bill stands; only the line cannot be drawn.
             one = null;
             two = null;
+            ownBatchOnly = "the net builds only at its own batch (at batch " + other + ": " + e.getMessage()
+                    + "), so there is no per-sample figure: the bill is all fixed";
         }
         boolean linear = fit(one, two, batch, at, fixed, perSample);
         List<String> notes = new ArrayList<>(target.notes());
         // said once, of the estimated net (the runs at other batches only give the line)
         notes.addAll(DataNotes.of(target.graph(), req.mode()));
-        if (!linear) {
+        if (ownBatchOnly != null) {
+            notes.add(ownBatchOnly);
+        } else if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
         }
         GpuBill gpu = req.gpu() == null ? null : gpuBill(req, target, one, two, batch, notes);
