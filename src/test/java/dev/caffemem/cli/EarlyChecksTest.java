@@ -77,4 +77,17 @@ class EarlyChecksTest {
         CliRun r = CliRun.of("estimate", LENET, "--push-gateway", url, "--job", "j");
         assertOneLine(r, ExitCodes.USAGE, "--push-gateway", url, "port");
     }
+
+    /**
+     * Found by CliFuzzTest: serve checked its probe options but not the GPU profile, so an unknown --profile
+     * started a server whose every probe would fail. Both commands now refuse it before anything runs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"serve --port 0", "probe"})
+    void anUnknownGpuProfileIsAUsageErrorBeforeAnythingRuns(String command) {
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.add(1, LENET);
+        args.addAll(List.of("--device", "gpu:0", "--profile", "nosuch"));
+        assertOneLine(CliRun.of(args.toArray(String[]::new)), ExitCodes.USAGE, "--profile", "nosuch");
+    }
 }
