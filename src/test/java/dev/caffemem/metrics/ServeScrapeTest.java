@@ -32,7 +32,7 @@ class ServeScrapeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrometheusProcesses.assumeInstalled(PrometheusProcesses.PROMETHEUS);
+        PrometheusProcesses.requireInstalled(PrometheusProcesses.PROMETHEUS);
         dir = Files.createTempDirectory("serve-test-");
         port = PrometheusProcesses.freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
