@@ -90,4 +90,17 @@ class EarlyChecksTest {
         args.addAll(List.of("--device", "gpu:0", "--profile", "nosuch"));
         assertOneLine(CliRun.of(args.toArray(String[]::new)), ExitCodes.USAGE, "--profile", "nosuch");
     }
+
+    /**
+     * Found by CliFuzzTest: a size of zero reached GpuSettings (estimate --device gpu --profile P --memory 0:
+     * "device capacity must be positive", exit 4), a memory cgroup of 0 bytes or a machine of none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"estimate --memory 0", "estimate --device gpu --profile a100-80gb --memory 0",
+        "estimate --memory 0.0001", "probe --memory-limit 0", "serve --port 0 --memory 0B"})
+    void aSizeOfZeroIsAUsageError(String command) {
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.add(1, LENET);
+        assertOneLine(CliRun.of(args.toArray(String[]::new)), ExitCodes.USAGE, "more than zero");
+    }
 }
