@@ -11,6 +11,7 @@ import java.util.function.Consumer;
  */
 final class ChildLog {
     private static final int KEEP = 400;
+    private static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile("point=(\\d+) phase=(.*)");
     private final Deque<String> tail = new ArrayDeque<>();
     private final Consumer<String> progress;
     private final Consumer<String> echo;
@@ -26,7 +27,7 @@ final class ChildLog {
     synchronized void line(String line) {
         if (line.startsWith("@progress ")) {
             String what = line.substring("@progress ".length());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("point=(\\d+) phase=(.*)").matcher(what);
+            java.util.regex.Matcher m = PROGRESS.matcher(what);
             if (m.matches()) {
                 point = Integer.parseInt(m.group(1));
                 phase = m.group(2);
