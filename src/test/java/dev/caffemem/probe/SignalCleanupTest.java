@@ -30,22 +30,31 @@ class SignalCleanupTest {
      * @param signal TERM or INT
      * @param phase  "seed" (the bundled example is extracted, no child yet), or the text of a progress line
      * @param caged  whether the child runs in a --memory-limit cgroup
+     * @param group  whether the signal goes to the whole process group, as Ctrl-C in a terminal sends it (the
+     *               child then gets it too); caffemem runs in a group of its own for that (setsid)
      */
-    @ParameterizedTest(name = "SIG{0} at \"{1}\", cgroup {2}")
+    @ParameterizedTest(name = "SIG{0} at \"{1}\", cgroup {2}, to the group {3}")
     @CsvSource({
-        "TERM, seed, false",
-        "INT, seed, false",
-        "TERM, child: load, false",
-        "INT, child: warm-up, false",
-        "TERM, point 1/2 (batch 1): step, false",
-        "INT, point 1/2 (batch 1): step, false",
-        "TERM, point 1/2 (batch 1): build, true",
-        "INT, point 1/2 (batch 1): fill, true"})
-    void nothingIsLeftBehind(String signal, String phase, boolean caged, @TempDir Path tmp) throws Exception {
+        "TERM, seed, false, false",
+        "INT, seed, false, false",
+        "TERM, child: load, false, false",
+        "INT, child: warm-up, false, false",
+        "TERM, point 1/2 (batch 1): step, false, false",
+        "INT, point 1/2 (batch 1): step, false, false",
+        "TERM, point 1/2 (batch 1): build, true, false",
+        "INT, point 1/2 (batch 1): fill, true, false",
+        "INT, point 1/2 (batch 1): step, false, true"})
+    void nothingIsLeftBehind(String signal, String phase, boolean caged, boolean group, @TempDir Path tmp)
+            throws Exception {
         if (caged) {
             Prerequisites.require(cgroupsWritable(), "a writable memory cgroup (run as root with the cgroup hierarchy mounted read-write)");
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (group) {
+            Prerequisites.requireExecutable(Path.of("/usr/bin/setsid"), "apt-get install util-linux");
+            cmd.add("/usr/bin/setsid"); // not a group leader when Java starts it, so it execs in place: same pid
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 "dev.caffemem.cli.Main", "probe", "--points", "1,2"));
         if (caged) {
@@ -64,7 +73,7 @@ class SignalCleanupTest {
         if (!phase.equals("seed")) {
             assertThat(tree).as("the probe child, running at " + phase).isNotEmpty();
         }
-        signal(probe.pid(), signal);
+        signal(group ? -probe.pid() : probe.pid(), signal);
         // a bound for a hang, not a timing assertion: the hook itself waits at most 10 s for the child
         assertThat(probe.waitFor(120, TimeUnit.SECONDS)).as("caffemem stops on SIG" + signal).isTrue();
         reader.join(10_000);
@@ -144,9 +153,9 @@ class SignalCleanupTest {
         }
     }
 
-    /** kill(1) as the shell's builtin: the JDK sends only SIGTERM and SIGKILL. */
+    /** kill(1) as the shell's builtin (the JDK sends only SIGTERM and SIGKILL); a negative pid is a group. */
     private static void signal(long pid, String signal) throws Exception {
-        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " " + pid).inheritIO().start();
+        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- " + pid).inheritIO().start();
         assertThat(kill.waitFor()).isZero();
     }
 
