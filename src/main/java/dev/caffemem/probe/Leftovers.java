@@ -52,9 +52,12 @@ public final class Leftovers {
         }
     }
 
-    /** A new private temporary directory ({@code prefix} + random), removed at shutdown if still there. */
+    /**
+     * A new private temporary directory, {@code prefix} + this process's id + random, removed at shutdown if
+     * still there. The id tells whose it is on a machine where several caffemem processes share /tmp.
+     */
     public static Path tempDir(String prefix) throws IOException {
-        return register(() -> Files.createTempDirectory(prefix), DIRS);
+        return register(() -> Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-"), DIRS);
     }
 
     /** Deletes a directory made by {@link #tempDir} and everything in it; best effort. */

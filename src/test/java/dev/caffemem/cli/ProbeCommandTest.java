@@ -19,9 +19,10 @@ class ProbeCommandTest {
 
     private static Set<Path> leftovers() throws IOException {
         try (Stream<Path> files = Files.list(TMP)) {
-            // what probe makes; other caffemem-* entries may be another test run's on a shared machine
-            return files.filter(p -> p.getFileName().toString().matches("caffemem-(probe|seed)-\\d+"))
-                    .collect(Collectors.toSet());
+            // what this JVM's probes make (their names carry its pid): on a shared machine another run's
+            // probes come and go in the same /tmp
+            String own = "caffemem-(probe|seed)-" + ProcessHandle.current().pid() + "-\\d+";
+            return files.filter(p -> p.getFileName().toString().matches(own)).collect(Collectors.toSet());
         }
     }
 

@@ -39,7 +39,9 @@ class ProbeGpuCommandTest {
 
     private static long tempDirs() throws Exception {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("caffemem-")).count();
+            // this JVM's (their names carry its pid), not another run's on a shared machine
+            return s.filter(p -> p.getFileName().toString().startsWith("caffemem-probe-" + ProcessHandle.current().pid() + "-")
+                    || p.getFileName().toString().startsWith("caffemem-seed-" + ProcessHandle.current().pid() + "-")).count();
         }
     }
 }
