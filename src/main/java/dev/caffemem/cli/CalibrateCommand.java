@@ -149,7 +149,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     private Calibration measure(NativeConfig natives) {
         Path work;
         try {
-            work = Files.createTempDirectory("caffemem-calibrate-");
+            work = dev.caffemem.probe.Leftovers.tempDir("caffemem-calibrate-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -161,11 +161,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         } catch (ProbeException e) {
             throw new CliException(ProbeCommand.exitCode(e.kind()), e.getMessage());
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // already gone
-            }
+            dev.caffemem.probe.Leftovers.removeTempDir(work);
         }
     }
 

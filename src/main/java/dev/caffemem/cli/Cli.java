@@ -7,9 +7,12 @@ import picocli.CommandLine;
 
 /**
  * Builds the configured command line, for {@link Main} and for tests alike: domain errors become
- * one line on stderr and an exit code; a stack trace only with --verbose.
+ * one line on stderr and an exit code; anything else, Errors included, is exit 4 (internal error) and
+ * one line; a stack trace only with --verbose.
  */
 public final class Cli {
+    /** Longest error line: a message may quote names from a prototxt, and those have no bound of their own. */
+    static final int MAX_MESSAGE_CHARS = 2000;
 
     private Cli() {
     }
@@ -20,7 +23,23 @@ public final class Cli {
         cl.setUsageHelpLongOptionsMaxWidth(30);
         cl.setExecutionExceptionHandler(Cli::handle);
         cl.setParameterExceptionHandler(Cli::handleUsage);
+        cl.setExecutionStrategy(Cli::runCatchingErrors);
         return cl;
+    }
+
+    /**
+     * picocli hands Exceptions to {@link #handle} but lets an Error (OutOfMemoryError, StackOverflowError)
+     * escape {@code execute}, and the JVM then exits with 1, the "does not fit" code, after a stack trace.
+     * By the time the Error reaches this frame whatever the command allocated is unreachable, so there is
+     * room to print one line.
+     */
+    private static int runCatchingErrors(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            CommandLine cl = parsed.commandSpec().commandLine();
+            return report(e, cl.getErr(), verbose(parsed));
+        }
     }
 
     /**
@@ -42,13 +61,28 @@ public final class Cli {
      * (name: "a\nb"), and a second line would look like a second error.
      */
     static String oneLine(String message) {
-        return message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r");
+        String one = message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r");
+        if (one.length() <= MAX_MESSAGE_CHARS) {
+            return one;
+        }
+        return one.substring(0, MAX_MESSAGE_CHARS) + "... (" + (one.length() - MAX_MESSAGE_CHARS) + " more characters)";
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
-        boolean verbose = parsed.hasMatchedOption("--verbose")
-                || parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
+        return report(e, cl.getErr(), verbose(parsed));
+    }
+
+    /** One line for any failure, its exit code, and the stack trace when asked for. */
+    static int report(Throwable e, PrintWriter err, boolean verbose) {
         int code;
         String message;
         if (e instanceof CliException c) {
@@ -59,6 +93,7 @@ public final class Cli {
             message = e.getMessage();
         } else {
             code = ExitCodes.INTERNAL;
+            // a bug (an Error included): never 1, which scripts read as "does not fit"
             message = "internal error: " + e + " (run with --verbose for the stack trace and please report it)";
         }
         err.println("caffemem: " + oneLine(message));

@@ -7,6 +7,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(Cli.create().execute(args));
+        int code;
+        try {
+            code = Cli.create().execute(args);
+        } catch (Throwable e) {
+            // Cli handles what the commands throw; this is for a failure around them (picocli itself, or an
+            // Error while printing one): still one line and exit 4, never the JVM's 1 ("does not fit")
+            code = Cli.report(e, new java.io.PrintWriter(System.err, true), false);
+        }
+        System.exit(code);
     }
 }

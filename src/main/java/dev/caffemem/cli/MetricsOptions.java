@@ -44,6 +44,10 @@ public final class MetricsOptions {
                 throw new CliException(ExitCodes.USAGE, "--push-gateway: " + e.getMessage());
             }
         }
+        if (file != null && file.toString().isEmpty()) {
+            // the empty path is the current directory, which would be reported as "is a directory"
+            throw new CliException(ExitCodes.USAGE, "--metrics-file '': the file name is empty");
+        }
         if (file != null) {
             Path dir = file.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {

@@ -94,7 +94,15 @@ final class NetLoader {
     /** A path written in a solver: as given, else next to the solver, else under one of its ancestors. */
     static Path resolve(String written, Path solverFile, SourcePos pos) {
         List<Path> tried = new ArrayList<>();
-        Path direct = Path.of(written);
+        Path direct;
+        try {
+            direct = Path.of(written);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a NUL, written as \0 in the prototxt string: no file system takes it
+            throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \""
+                    + written.replace("\0", "\\0") + "\" is not a valid path: " + (written.indexOf('\0') >= 0
+                    ? "it contains a NUL character" : e.getReason()));
+        }
         tried.add(direct);
         if (!direct.isAbsolute() && solverFile != null) {
             for (Path dir = solverFile.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
@@ -106,16 +114,33 @@ final class NetLoader {
                 return p;
             }
         }
-        throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \"" + written + "\" not found (tried "
-                + tried.size() + " places: the current directory, then the solver's directory and its parents)");
+        throw new CliException(ExitCodes.BAD_INPUT, (pos != null ? pos : solverFile) + ": net file \"" + written + "\" not found"
+                + (tried.size() == 1 ? "" : " (tried " + tried.size() + " places: the current directory, then the "
+                + "solver's directory and its parents)"));
     }
 
     private static Path readable(Path p) {
-        if (Files.isDirectory(p)) {
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            // the exception says why, where Files.exists would only say "no"
+            attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": permission denied (a directory on the way may not be searched)");
+        } catch (java.nio.file.FileSystemException e) {
+            // e.g. "Too many levels of symbolic links" (a loop), "Not a directory" (a file on the way)
+            String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": " + reason.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                    + reason.substring(1));
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": cannot be read: " + e.getMessage());
+        }
+        if (attributes.isDirectory()) {
             throw new CliException(ExitCodes.BAD_INPUT, p + ": is a directory, not a prototxt file");
         }
-        if (!Files.isRegularFile(p)) {
-            throw new CliException(ExitCodes.BAD_INPUT, p + (Files.exists(p) ? ": not a regular file" : ": no such file"));
+        if (!attributes.isRegularFile()) {
+            throw new CliException(ExitCodes.BAD_INPUT, p + ": not a regular file");
         }
         if (!Files.isReadable(p)) {
             throw new CliException(ExitCodes.BAD_INPUT, p + ": not readable");

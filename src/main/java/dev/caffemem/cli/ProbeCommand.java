@@ -102,27 +102,22 @@ public final class ProbeCommand implements Callable<Integer> {
             EstimateRequest request = NetLoader.request(net, Mode.CPU).onDevice(gpu);
             var solverParam = NetLoader.load(net).solverParam();
             Probe.Settings settings = probe.settings(progress);
-            ProbeReport report;
-            try {
-                Probe p = new Probe(request, solverParam, settings);
-                if (gpu != null) {
-                    p.onGpu(natives, gpu);
-                }
-                report = p.run();
-            } catch (ProbeException e) {
-                throw new CliException(exitCode(e.kind()), e.getMessage());
-            } catch (IllegalStateException e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            Probe p = new Probe(request, solverParam, settings);
+            if (gpu != null) {
+                p.onGpu(natives, gpu);
             }
+            ProbeReport report = p.run();
             if (meters != null) {
                 Long limit = probe.memoryLimitBytes();
                 meters.recordProbe(report, request, limit != null ? limit : Machine.availableBytes(), perLayer);
             }
             return report;
+        } catch (ProbeException e) {
+            throw new CliException(exitCode(e.kind()), e.getMessage());
         } finally {
             if (bundled != null) {
                 net.solver = null;
-                deleteQuietly(bundled);
+                dev.caffemem.probe.Leftovers.removeTempDir(bundled);
             }
         }
     }
@@ -134,6 +129,8 @@ public final class ProbeCommand implements Callable<Integer> {
             case TIMEOUT -> ExitCodes.CHILD_TIMEOUT;
             case FAILED -> ExitCodes.CHILD_FAILED;
             case NO_GPU -> ExitCodes.NO_GPU;
+            // an option this machine cannot honour: the user's to change, like any usage error
+            case UNSUPPORTED -> ExitCodes.USAGE;
         };
     }
 
@@ -141,28 +138,41 @@ public final class ProbeCommand implements Callable<Integer> {
         return duration("--timeout", text);
     }
 
+    /**
+     * A positive duration that fits the millisecond and nanosecond counts it ends up in (waitFor, HTTP
+     * timeouts, the schedule); zero would stop a child before it starts or fail every push.
+     */
     static Duration duration(String option, String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        Duration d;
         try {
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> throw new NumberFormatException();
+                };
             }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
+            d.toNanos(); // throws past about 292 years
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             throw new CliException(ExitCodes.USAGE, option + " " + text + ": expected a duration like 90s, 10m or 1h");
+        } catch (ArithmeticException e) {
+            throw new CliException(ExitCodes.USAGE, option + " " + text + ": too long (at most about 292 years)");
         }
+        if (d.isNegative() || d.isZero()) {
+            throw new CliException(ExitCodes.USAGE, option + " " + text + ": must be more than zero");
+        }
+        return d;
     }
 
     /** The bundled seed example, from the jar into a temporary directory. */
     static Path extractSeedExample() {
         try {
-            Path dir = Files.createTempDirectory("caffemem-seed-");
+            Path dir = dev.caffemem.probe.Leftovers.tempDir("caffemem-seed-");
             for (String f : List.of("train_val.prototxt", "solver.prototxt")) {
                 try (InputStream in = ProbeCommand.class.getResourceAsStream("/dev/caffemem/examples/seed/" + f)) {
                     if (in == null) {
@@ -177,15 +187,4 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temp directory; nothing more to do
-        }
-    }
 }

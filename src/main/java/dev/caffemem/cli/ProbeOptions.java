@@ -95,6 +95,8 @@ public final class ProbeOptions {
         ProbeCommand.duration(timeout);
         memoryLimitBytes();
         deviceOptions.device();
+        // the profile too: serve would otherwise start, and fail every probe it is asked for
+        gpuSettings();
     }
 
     /**

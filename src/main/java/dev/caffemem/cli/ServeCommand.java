@@ -78,6 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         probe.validate();
+        if (port < 0 || port > 65535) {
+            throw new CliException(ExitCodes.USAGE, "--port " + port + ": a TCP port is 0 to 65535 (0: any free port)");
+        }
         if (!Set.of("probe", "estimate").contains(scheduled)) {
             throw new CliException(ExitCodes.USAGE, "--run " + scheduled + ": expected probe or estimate");
         }
@@ -125,7 +128,7 @@ public final class ServeCommand implements Callable<Integer> {
         Set<String> allowed = what.equals("probe") ? PROBE_PARAMS : ESTIMATE_PARAMS;
         for (String p : params.keySet()) {
             if (!allowed.contains(p)) {
-                throw new IllegalArgumentException("unknown parameter " + p + " for /" + what + " (known: "
+                throw new Agent.BadRequest("unknown parameter " + p + " for /" + what + " (known: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -148,7 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
             return new ProbeRenderer(true).render(ProbeCommand.run(n, p, meters, perLayer, this::log), ReportFormat.JSON);
         } catch (CliException e) {
             if (e.exitCode() == ExitCodes.USAGE) {
-                throw new IllegalArgumentException(e.getMessage());
+                throw new Agent.BadRequest(e.getMessage());
             }
             throw e;
         }
@@ -163,14 +166,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException(name + "=" + value + ": expected a positive integer");
+        throw new Agent.BadRequest(name + "=" + value + ": expected a positive integer");
     }
 
     private static boolean bool(String name, String value) {
         return switch (value) {
             case "true", "" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(name + "=" + value + ": expected true or false");
+            default -> throw new Agent.BadRequest(name + "=" + value + ": expected true or false");
         };
     }
 }

@@ -38,6 +38,23 @@ import java.util.function.Consumer;
 public final class Agent implements AutoCloseable {
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    /** Handler threads; each reads a request, so each stalled client holds one until its read times out. */
+    private static final int HANDLERS = 16;
+    /** Longest a client may take to send its request, body included (the JDK server's maxReqTime, seconds). */
+    static final String REQUEST_SECONDS = "10";
+    /** A POST's body is read and dropped (no endpoint takes one); more than this is refused. */
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    static {
+        // The JDK's server reads requests on the handler threads with no timeout of its own: four clients that
+        // sent one byte used to hold all four threads for as long as they liked. maxReqTime makes its timer close
+        // a connection whose request is not in within that time. It is read once, when the server's classes
+        // load, so it is set before the first HttpServer of this JVM; a value given with -D is kept.
+        // maxRspTime stays unset: its clock starts when the request is in and would cut a long probe.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
+        }
+    }
 
     /** Runs the configured net once and records its metrics. */
     public interface Job {
@@ -45,9 +62,20 @@ public final class Agent implements AutoCloseable {
          * @param what   "estimate" or "probe"
          * @param params the request's query parameters (empty for a scheduled run)
          * @return the JSON report
-         * @throws IllegalArgumentException for parameters the job does not accept (answered with 400)
+         * @throws BadRequest for parameters the job does not accept (answered with 400); anything else is a
+         *                    failed run (500)
          */
         String run(String what, Map<String, String> params, CaffememMeters meters);
+    }
+
+    /**
+     * A request the agent or its job refuses, answered with 400. Its own type, so that an
+     * IllegalArgumentException from a bug is a failed run (500) rather than the client's fault.
+     */
+    public static final class BadRequest extends RuntimeException {
+        public BadRequest(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -86,7 +114,7 @@ public final class Agent implements AutoCloseable {
             }
         }
         server = HttpServer.create(config.address(), 16);
-        handlers = Executors.newFixedThreadPool(4, daemon("caffemem-http"));
+        handlers = Executors.newFixedThreadPool(HANDLERS, daemon("caffemem-http"));
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         server.start();
@@ -144,10 +172,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private void requested(HttpExchange ex, String what) throws IOException {
+        // read the whole request before the run: until then the server's read timeout applies to it, and a
+        // probe takes longer than that
+        try (var body = ex.getRequestBody()) {
+            if (body.readNBytes(MAX_BODY_BYTES + 1).length > MAX_BODY_BYTES) {
+                reply(ex, 413, "text/plain; charset=utf-8", "caffemem: no endpoint takes a body\n");
+                return;
+            }
+        }
         Map<String, String> params;
         try {
             params = query(ex.getRequestURI().getRawQuery());
-        } catch (IllegalArgumentException e) {
+        } catch (BadRequest e) {
             reply(ex, 400, "text/plain; charset=utf-8", "caffemem: " + e.getMessage() + "\n");
             return;
         }
@@ -158,7 +194,7 @@ public final class Agent implements AutoCloseable {
         try {
             String json = runLocked(what, params, "request");
             reply(ex, 200, "application/json", json);
-        } catch (IllegalArgumentException e) {
+        } catch (BadRequest e) {
             reply(ex, 400, "text/plain; charset=utf-8", "caffemem: " + oneLine(e.getMessage()) + "\n");
         } catch (RuntimeException e) {
             reply(ex, 500, "text/plain; charset=utf-8", "caffemem: " + oneLine(String.valueOf(e.getMessage())) + "\n");
@@ -196,7 +232,7 @@ public final class Agent implements AutoCloseable {
             count(what, "success");
             log.accept(String.format(java.util.Locale.ROOT, "%s done in %.1f s", what, (System.nanoTime() - start) / 1e9));
             return json;
-        } catch (IllegalArgumentException e) {
+        } catch (BadRequest e) {
             log.accept(what + " refused: " + oneLine(e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
@@ -232,7 +268,7 @@ public final class Agent implements AutoCloseable {
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             if (out.put(key, value) != null) {
-                throw new IllegalArgumentException("query parameter " + key + " given twice");
+                throw new BadRequest("query parameter " + key + " given twice");
             }
         }
         return out;

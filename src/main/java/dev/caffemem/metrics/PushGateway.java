@@ -41,6 +41,10 @@ public final class PushGateway {
                 || u.getQuery() != null || u.getFragment() != null) {
             throw new IllegalArgumentException("expected http://HOST:PORT (the Pushgateway's address), got " + url);
         }
+        if (u.getPort() == 0 || u.getPort() > 65535) {
+            // URI accepts any digits; the push would fail only after the run, with exit 14
+            throw new IllegalArgumentException("port " + u.getPort() + " is not a TCP port (1 to 65535): " + url);
+        }
         if (job == null || job.isEmpty()) {
             throw new IllegalArgumentException("the job name is empty");
         }
@@ -84,8 +88,21 @@ public final class PushGateway {
         }
         if (response.statusCode() / 100 != 2) {
             String body = response.body().strip().lines().findFirst().orElse("");
-            throw new IOException("HTTP " + response.statusCode() + (body.isEmpty() ? "" : ": " + body));
+            throw new IOException("HTTP " + response.statusCode() + (body.isEmpty() ? "" : ": " + printable(body)));
         }
+    }
+
+    /**
+     * What a server sent, fit for a terminal: control characters (a NUL, an escape sequence that would clear
+     * the screen) written as escapes (a NUL as backslash-u0000), and at most 200 characters of it.
+     */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < 200; i++) {
+            char c = text.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.length() < 200 ? sb.toString() : sb + "...";
     }
 
     private static String reason(Throwable t) {
@@ -96,7 +113,8 @@ public final class PushGateway {
             return "timed out: " + t.getMessage();
         }
         String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+        // a garbage status line is quoted in the client's message as it came
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + printable(m);
     }
 
     private static String seconds(Duration d) {

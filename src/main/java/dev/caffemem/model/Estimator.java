@@ -26,17 +26,23 @@ public final class Estimator {
         NetCache cache = new NetCache();
         Simulation.Run target = Simulation.run(req, cache);
         int batch = Simulation.batchOf(target.graph());
-        Simulation.Run two;
-        Simulation.Run three;
+        Simulation.Run two = null;
+        Simulation.Run three = null;
+        // 2 and 3, not 1 and 2: some layers take another path when a dimension is 1 (Scale's backward
+        // skips sum_result_ when the outer dimension is 1), which would bend the line
+        int other = 2;
+        String ownBatchOnly = null;
         try {
-            // 2 and 3, not 1 and 2: some layers take another path when a dimension is 1 (Scale's backward
-            // skips sum_result_ when the outer dimension is 1), which would bend the line
-            two = Simulation.run(req.withBatch(2), cache);
-            three = Simulation.run(req.withBatch(3), cache);
+            two = Simulation.run(req.withBatch(other), cache);
+            other = 3;
+            three = Simulation.run(req.withBatch(other), cache);
         } catch (NetException e) {
-            // a net that only runs at its own batch (e.g. a Reshape with an explicit batch dimension)
+            // The net built at the target batch, so what fails here is the batch: a net that only runs at its
+            // own (a Reshape with the batch written in). Its bill stands; only the line cannot be drawn.
             two = null;
             three = null;
+            ownBatchOnly = "the net builds only at its own batch (at batch " + other + ": " + e.getMessage()
+                    + "), so there is no per-sample figure: the bill is all fixed";
         }
         Map<Component, Long> at = target.components();
         Map<Component, Long> fixed = new EnumMap<>(Component.class);
@@ -45,7 +51,9 @@ public final class Estimator {
         List<String> notes = new ArrayList<>(target.notes());
         // said once, of the estimated net (the runs at other batches only give the line)
         notes.addAll(DataNotes.of(target.graph(), req.mode(), req.runtime()));
-        if (!linear) {
+        if (ownBatchOnly != null) {
+            notes.add(ownBatchOnly);
+        } else if (!linear) {
             notes.add("the bill is not linear in the batch for this net: fixed and per-sample figures are approximate");
         }
         GpuBill gpu = req.gpu() == null ? null : GpuBilling.bill(req, target, two, three, batch, notes);

@@ -134,14 +134,15 @@ public final class DryRun {
         return NetState.of(Phase.TRAIN).includes(layer) ? NetState.of(Phase.TRAIN) : NetState.of(Phase.TEST);
     }
 
-    /** Data-layer top shapes by layer name in one state; none when the net cannot be built in that state. */
+    /**
+     * Data-layer top shapes by layer name in one state.
+     *
+     * @throws NetException when the net cannot be built in that state (e.g. its blobs pass INT_MAX at this
+     *                      batch): a data layer left as it is would run at the prototxt's batch, and the probe
+     *                      would report that batch's bytes as this one's
+     */
     private static Map<String, List<Shape>> dataShapes(Function<NetState, NetGraph> graphs, NetState state) {
-        NetGraph graph;
-        try {
-            graph = graphs.apply(state);
-        } catch (NetException e) {
-            return Map.of();
-        }
+        NetGraph graph = graphs.apply(state);
         Map<String, List<Shape>> out = new HashMap<>();
         for (NetGraph.Layer l : graph.layers()) {
             if (DATA.contains(l.type())) {

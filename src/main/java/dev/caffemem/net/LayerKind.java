@@ -11,7 +11,7 @@ public interface LayerKind {
     /**
      * The layer's LayerSetUp + Reshape: top and param shapes.
      *
-     * @throws IllegalArgumentException with a one-line reason when Caffe would refuse the layer
+     * @throws LayerSetupException with a one-line reason when Caffe would refuse the layer ({@link SetupContext#error})
      */
     LayerShapes setUp(SetupContext ctx);
 

@@ -8,10 +8,19 @@ import dev.caffemem.prototxt.SourcePos;
  */
 public final class NetException extends RuntimeException {
     private final transient SourcePos pos;
+    private final String detail;
 
     public NetException(SourcePos pos, String message) {
         super(pos == null ? message : pos + ": " + message);
         this.pos = pos;
+        this.detail = message;
+    }
+
+    /** The same error with what was being done when it happened, e.g. "at probe batch 8", after the message. */
+    public NetException during(String context) {
+        NetException e = new NetException(pos, detail + " (" + context + ")");
+        e.initCause(this);
+        return e;
     }
 
     public static NetException at(LayerSpec layer, String message) {

@@ -210,9 +210,12 @@ public final class NetGraph {
             LayerShapes shapes;
             try {
                 shapes = kind.setUp(new SetupContext(layer, bottomShapes, topCount, d.phase, overrides));
-            } catch (IllegalArgumentException e) {
+            } catch (LayerSetupException e) {
                 throw NetException.at(layer, e.getMessage());
             } catch (ArithmeticException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("overflow")) {
+                    throw e; // a division by zero is a bug in the rule, not the user's layer
+                }
                 // Math.*Exact in a shape rule: a size that Caffe's int arithmetic cannot hold either
                 throw NetException.at(layer, "a dimension or count overflows a 32-bit int ("
                         + e.getMessage() + "); Caffe's sizes are ints");
@@ -294,7 +297,9 @@ public final class NetGraph {
                 }
             }
             if (shape.count() > Shape.CAFFE_MAX_COUNT) {
-                throw NetException.at(layer, what + " has " + shape.count() + " elements (" + shape.dimsString()
+                // Shape.count saturates at Long.MAX_VALUE: that figure is a bound, not the count
+                String count = shape.count() == Long.MAX_VALUE ? "more than 2^63" : Long.toString(shape.count());
+                throw NetException.at(layer, what + " has " + count + " elements (" + shape.dimsString()
                         + "), over Caffe's limit of INT_MAX = " + Shape.CAFFE_MAX_COUNT + " per blob");
             }
         }

@@ -16,7 +16,8 @@ public record SetupContext(LayerSpec layer, List<Shape> bottoms, int topCount, P
         return i < layer.tops().size() ? layer.tops().get(i) : "(automatic)";
     }
 
-    public IllegalArgumentException error(String message) {
-        return new IllegalArgumentException(message);
+    /** What Caffe would refuse about this layer, to {@code throw}: NetGraph names the layer. */
+    public LayerSetupException error(String message) {
+        return new LayerSetupException(message);
     }
 }

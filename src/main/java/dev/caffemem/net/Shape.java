@@ -24,14 +24,14 @@ public final class Shape {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
-    /** @throws IllegalArgumentException for a dimension outside the int range */
+    /** @throws LayerSetupException for a dimension outside the int range (a prototxt's BlobShape is int64) */
     public static Shape of(List<? extends Number> dims) {
         int[] d = new int[dims.size()];
         for (int i = 0; i < d.length; i++) {
             long v = dims.get(i).longValue();
             if (v != (int) v) {
                 // BlobShape.dim is int64, but Blob::Reshape keeps ints
-                throw new IllegalArgumentException("dimension " + v + " does not fit in a 32-bit int (Caffe's blob dimensions are ints)");
+                throw new LayerSetupException("dimension " + v + " does not fit in a 32-bit int (Caffe's blob dimensions are ints)");
             }
             d[i] = (int) v;
         }
@@ -94,11 +94,11 @@ public final class Shape {
     /**
      * Caffe's {@code Blob::CanonicalAxisIndex}: negative axes count from the end.
      *
-     * @throws IllegalArgumentException when the axis is out of range, with Caffe's wording
+     * @throws LayerSetupException when the axis is out of range, with Caffe's wording (the axis comes from a layer)
      */
     public int canonicalAxis(int axis) {
         if (axis < -dims.length || axis >= dims.length) {
-            throw new IllegalArgumentException("axis " + axis + " out of range for " + dims.length
+            throw new LayerSetupException("axis " + axis + " out of range for " + dims.length
                     + "-D blob with shape " + this);
         }
         return axis < 0 ? axis + dims.length : axis;

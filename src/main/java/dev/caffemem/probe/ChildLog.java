@@ -11,9 +11,13 @@ import java.util.function.Consumer;
  */
 final class ChildLog {
     private static final int KEEP = 400;
+    private static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile("point=(\\d+) phase=(.*)");
     private final Deque<String> tail = new ArrayDeque<>();
     private final Consumer<String> progress;
     private final Consumer<String> echo;
+    /** The last progress line's point (0: the child itself, before its points) and phase. */
+    private int point;
+    private String phase = "";
 
     ChildLog(Consumer<String> progress, Consumer<String> echo) {
         this.progress = progress;
@@ -23,6 +27,11 @@ final class ChildLog {
     synchronized void line(String line) {
         if (line.startsWith("@progress ")) {
             String what = line.substring("@progress ".length());
+            java.util.regex.Matcher m = PROGRESS.matcher(what);
+            if (m.matches()) {
+                point = Integer.parseInt(m.group(1));
+                phase = m.group(2);
+            }
             if (what.endsWith("phase=build")) {
                 // a new point: what Caffe logged for earlier points no longer explains a failure
                 tail.clear();
@@ -43,6 +52,21 @@ final class ChildLog {
     synchronized Optional<String> fatalLine() {
         return tail.stream().filter(l -> l.length() > 1 && l.charAt(0) == 'F' && Character.isDigit(l.charAt(1)))
                 .reduce((a, b) -> b).map(ChildLog::message);
+    }
+
+    /**
+     * Where the child was when it ended, to follow "killed" or "aborted": the layer being set up while a
+     * point builds its net, else the phase. The warm-up builds a net of its own before the first point, and
+     * its layers are not the user's.
+     */
+    synchronized String where() {
+        if (point == 0) {
+            return phase.isEmpty() ? "" : " during the child's " + phase + ", before the first point";
+        }
+        if (phase.equals("build")) {
+            return lastLayer().map(l -> " while setting up layer \"" + l + "\"").orElse(" while building the net");
+        }
+        return " during the point's " + phase;
     }
 
     /** The layer Caffe was setting up last ("Creating Layer x" / "Setting up x"), if its log shows one. */

@@ -63,4 +63,27 @@ public final class Machine {
     static List<String> lines(Path p) throws IOException {
         return Files.readAllLines(p);
     }
+
+    /**
+     * How many processes the kernel's OOM killer has killed since boot ({@code oom_kill} in /proc/vmstat,
+     * memory cgroups' kills included), or -1 where the kernel does not say (before Linux 4.13).
+     */
+    static long oomKills() {
+        return counter(Path.of("/proc/vmstat"), "oom_kill");
+    }
+
+    /** A "name value" line's value in a kernel counter file (vmstat, memory.events, memory.oom_control), or -1. */
+    static long counter(Path file, String name) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2 && kv[0].equals(name)) {
+                    return Long.parseLong(kv[1]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
 }

@@ -21,22 +21,26 @@ public final class MemoryCage implements AutoCloseable {
         this.v2 = v2;
     }
 
-    /** Creates the cgroup, or explains why it cannot. */
+    /** Creates the cgroup, or explains why it cannot; removed at shutdown if still there (see {@link Leftovers}). */
     public static MemoryCage create(long limitBytes, String name) {
         Optional<CgroupPaths> own = CgroupPaths.own();
         if (own.isEmpty()) {
-            throw new IllegalStateException("--memory-limit needs a memory cgroup (v1 memory controller or v2), "
-                    + "and none was found in /proc/self/cgroup");
+            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "--memory-limit needs a memory cgroup (v1 memory "
+                    + "controller or v2), and none was found in /proc/self/cgroup");
         }
         Path dir = own.get().dir().resolve(name);
+        MemoryCage cage = null;
         try {
-            Files.createDirectory(dir);
-            MemoryCage cage = new MemoryCage(dir, own.get().v2());
+            cage = new MemoryCage(Leftovers.cgroup(() -> Files.createDirectory(dir)), own.get().v2());
             cage.limit(limitBytes);
             return cage;
         } catch (IOException e) {
-            throw new IllegalStateException("--memory-limit cannot create a cgroup at " + dir + ": " + e.getMessage()
-                    + " (it needs a writable cgroup hierarchy, e.g. running as root outside a read-only container)");
+            if (cage != null) {
+                cage.close();
+            }
+            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "--memory-limit cannot create a cgroup at " + dir
+                    + ": " + e.getMessage() + " (it needs a writable cgroup hierarchy, e.g. running as root outside a "
+                    + "read-only container)");
         }
     }
 
@@ -54,6 +58,11 @@ public final class MemoryCage implements AutoCloseable {
         }
     }
 
+    /** The kernel's OOM kills inside this cgroup so far, or -1 where it does not count them. */
+    long oomKills() {
+        return Machine.counter(dir.resolve(v2 ? "memory.events" : "memory.oom_control"), "oom_kill");
+    }
+
     /** A shell prefix that moves the process into the cgroup before exec'ing the command. */
     public List<String> wrap(List<String> command) {
         StringBuilder sh = new StringBuilder("echo $$ > '").append(dir.resolve("cgroup.procs")).append("' && exec");
@@ -65,6 +74,12 @@ public final class MemoryCage implements AutoCloseable {
 
     @Override
     public void close() {
+        remove(dir);
+        Leftovers.cgroupRemoved(dir);
+    }
+
+    /** Removes a cgroup directory, waiting a little for its last process to be gone. */
+    static void remove(Path dir) {
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
                 Files.deleteIfExists(dir);

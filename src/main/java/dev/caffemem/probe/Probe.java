@@ -150,7 +150,7 @@ public final class Probe {
         ProbePlan.Prepared p = plan().prepare(batch);
         Path work;
         try {
-            work = Files.createTempDirectory("caffemem-probe-");
+            work = Leftovers.tempDir("caffemem-probe-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -166,7 +166,7 @@ public final class Probe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            Leftovers.removeTempDir(work);
         }
     }
 
@@ -191,7 +191,7 @@ public final class Probe {
     private List<PointResult> runChild(List<ProbePlan.Prepared> runs, int first, int points, boolean quiet) {
         Path work;
         try {
-            work = Files.createTempDirectory("caffemem-probe-");
+            work = Leftovers.tempDir("caffemem-probe-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -225,7 +225,7 @@ public final class Probe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            Leftovers.removeTempDir(work);
         }
     }
 
@@ -233,17 +233,4 @@ public final class Probe {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp file left behind is reported by the tests that check cleanup
-                }
-            });
-        } catch (IOException e) {
-            // the directory is already gone
-        }
-    }
 }

@@ -46,6 +46,15 @@ final class ProbePlan {
     }
 
     Prepared prepare(int batch) {
+        try {
+            return prepareAt(batch);
+        } catch (dev.caffemem.net.NetException e) {
+            // e.g. blobs past INT_MAX at this batch: no measurement can stand for it
+            throw e.during("at probe batch " + batch);
+        }
+    }
+
+    private Prepared prepareAt(int batch) {
         Message net = rewrite(request.net(), batch);
         boolean train = request.phase() == Phase.TRAIN;
         Message caffeFile;
@@ -61,10 +70,11 @@ final class ProbePlan {
             }
             solver = SolverSettings.assumedSgd();
         }
-        // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count.
-        // The worker keeps the SolverParameter it read (inline net_param) and the solver keeps its own copy;
-        // for inference it keeps the NetParameter it read.
-        ShapeOverrides declared = new ShapeOverrides(null, Map.of(), request.train().declaredTops());
+        // shapes are in the rewritten net now; only the user's declared tops (unknown layer types) still count,
+        // and with real data the input shapes of the data layers that read their first record. The worker keeps
+        // the SolverParameter it read (inline net_param) and the solver keeps its own copy; for inference it keeps
+        // the NetParameter it read.
+        ShapeOverrides declared = new ShapeOverrides(null, request.train().inputShapes(), request.train().declaredTops());
         // the child runs one OpenBLAS thread and loads no weights
         Estimate e = Estimator.estimate(new EstimateRequest(net, request.phase(), Mode.CPU, solver, declared, declared,
                 f -> null, request.stages(), train ? 2 : 1).onDevice(gpu)

@@ -34,6 +34,9 @@ public final class ProbeRunner {
     private final Long memoryLimit;
     private final List<PointResult> completed = new ArrayList<>();
     private dev.caffemem.device.NativeConfig natives;
+    /** The running child's cgroup, or null; the machine's OOM kill count when it started. */
+    private MemoryCage cage;
+    private long oomKillsBefore;
 
     /**
      * @param timeout      how long the child may run in all
@@ -111,13 +114,14 @@ public final class ProbeRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MemoryCage cage = memoryLimit == null ? null
+        cage = memoryLimit == null ? null
                 : MemoryCage.create(memoryLimit, "caffemem-" + ProcessHandle.current().pid() + "-" + work.getFileName());
         try {
             return runChild(cage == null ? command(jobFile) : cage.wrap(command(jobFile)), points, out);
         } finally {
             if (cage != null) {
                 cage.close();
+                cage = null;
             }
         }
     }
@@ -160,11 +164,20 @@ public final class ProbeRunner {
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         ChildLog log = new ChildLog(progress, caffeLog ? System.err::println : null);
         Process child;
+        oomKillsBefore = Machine.oomKills();
         try {
-            child = pb.start();
+            child = Leftovers.start(pb);
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.FAILED, "cannot start the probe child: " + e.getMessage());
         }
+        try {
+            return waitFor(child, log, points, out);
+        } finally {
+            Leftovers.ended(child);
+        }
+    }
+
+    private List<PointResult> waitFor(Process child, ChildLog log, List<ProbeJob.Point> points, Path out) {
         Thread reader = new Thread(() -> pump(child, log), "probe-stderr");
         reader.setDaemon(true);
         reader.start();
@@ -187,10 +200,32 @@ public final class ProbeRunner {
             throw new ProbeException(ProbeException.Kind.FAILED, "interrupted while waiting for the probe child");
         }
         readResults(out);
+        if (exit != 0 && Leftovers.stopping()) {
+            // this process was told to stop and its shutdown hook killed the child: not the child's failure
+            throw new ProbeException(ProbeException.Kind.FAILED, "stopped by SIGTERM or SIGINT; the probe child was "
+                    + "killed and its files removed");
+        }
         if (exit != 0) {
             throw failure(exit, log, points.size());
         }
         return completed();
+    }
+
+    /**
+     * Who sent the SIGKILL, as far as the kernel's counters tell: the cgroup's own OOM kills, else the
+     * machine's (which other processes' kills raise too, hence "most likely"), else not the OOM killer.
+     */
+    private String killer() {
+        if (cage != null && cage.oomKills() > 0) {
+            return "SIGKILL from the kernel's OOM killer: it needed more than the --memory-limit of " + memoryLimit + " bytes";
+        }
+        long after = Machine.oomKills();
+        if (oomKillsBefore < 0 || after < 0) {
+            return "SIGKILL (the kernel's OOM killer, or a kill -9)";
+        }
+        return after > oomKillsBefore ? "SIGKILL, most likely the kernel's OOM killer (the machine's OOM kill count rose)"
+                : "SIGKILL, not from the kernel's OOM killer (the machine's OOM kill count did not change): something "
+                        + "outside caffemem killed it";
     }
 
     private static void pump(Process child, ChildLog log) {
@@ -221,7 +256,7 @@ public final class ProbeRunner {
 
     private ProbeException failure(int exit, ChildLog log, int total) {
         String progressNote = " (" + completed.size() + " of " + total + " points measured)";
-        String layer = log.lastLayer().map(l -> " while setting up layer \"" + l + "\"").orElse("");
+        String layer = log.where();
         if (log.noGpu().isPresent()) {
             return new ProbeException(ProbeException.Kind.NO_GPU, "no usable GPU: " + log.noGpu().get());
         }
@@ -231,7 +266,7 @@ public final class ProbeRunner {
         }
         if (exit > 128) {
             int signal = exit - 128;
-            String name = signal == 9 ? "SIGKILL, most likely the kernel's OOM killer" : "signal " + signal;
+            String name = signal == 9 ? killer() : "signal " + signal;
             return new ProbeException(ProbeException.Kind.KILLED, "the probe child was killed by " + name + layer + progressNote);
         }
         String java = log.javaError().orElse("exit code " + exit);

@@ -3,8 +3,16 @@ package dev.caffemem.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain table rendered as aligned text or as Markdown; numeric columns are right-aligned. */
+/**
+ * A plain table rendered as aligned text or as Markdown; numeric columns are right-aligned. Aligned text
+ * pads every row to the widest cell of its column, so one long cell (a 10 MiB layer name, the top list of
+ * a 10,000-way split) would make every row that long: text cells are cut at {@link #MAX_TEXT_CELL}
+ * characters. Markdown is not padded and keeps cells whole, as JSON and CSV do.
+ */
 public final class Table {
+    /** Wider than any cell of the validation corpus's nets (the widest, 318, lists a GoogLeNet split's tops). */
+    public static final int MAX_TEXT_CELL = 400;
+    private static final String CUT = "...";
     private final List<String> headers;
     private final boolean[] rightAligned;
     private final List<List<String>> rows = new ArrayList<>();
@@ -24,13 +32,18 @@ public final class Table {
     }
 
     public String text() {
-        int[] widths = widths();
+        List<List<String>> cut = rows.stream().map(r -> r.stream().map(Table::cut).toList()).toList();
+        int[] widths = widths(cut);
         StringBuilder sb = new StringBuilder();
         line(sb, headers, widths);
-        for (List<String> r : rows) {
+        for (List<String> r : cut) {
             line(sb, r, widths);
         }
         return sb.toString();
+    }
+
+    private static String cut(String cell) {
+        return cell.length() <= MAX_TEXT_CELL ? cell : cell.substring(0, MAX_TEXT_CELL - CUT.length()) + CUT;
     }
 
     public String markdown() {
@@ -50,11 +63,11 @@ public final class Table {
         return cells.stream().map(c -> c.replace("|", "\\|")).toList();
     }
 
-    private int[] widths() {
+    private int[] widths(List<List<String>> cells) {
         int[] w = new int[headers.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = headers.get(i).length();
-            for (List<String> r : rows) {
+            for (List<String> r : cells) {
                 w[i] = Math.max(w[i], r.get(i).length());
             }
         }

@@ -26,7 +26,12 @@ public final class Units {
         return sign + String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, IEC[unit]);
     }
 
-    /** Parses "16GiB", "16 GB", "1.5TiB", "123456" (bytes). SI prefixes are powers of 1000, IEC of 1024. */
+    /**
+     * Parses "16GiB", "16 GB", "1.5TiB", "123456" (bytes). SI prefixes are powers of 1000, IEC of 1024.
+     *
+     * @throws IllegalArgumentException for what is not a size, or a size under one byte: every size given
+     *                                  to caffemem is memory something must fit in
+     */
     public static long parse(String text) {
         String t = text.trim().replace(" ", "");
         int i = 0;
@@ -51,7 +56,11 @@ public final class Units {
             default -> throw new IllegalArgumentException("unknown size unit \"" + t.substring(i)
                     + "\" in \"" + text + "\" (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)");
         };
-        return Math.round(number * scale);
+        long bytes = Math.round(number * scale);
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a size must be more than zero, found \"" + text + "\"");
+        }
+        return bytes;
     }
 
     public static String percent(double ratio) {

@@ -110,12 +110,9 @@ public record ConvGeometry(int channelAxis, int[] kernel, int[] stride, int[] pa
         return out;
     }
 
+    /** Caffe's CanonicalAxisIndex; an axis out of range is a {@link dev.caffemem.net.LayerSetupException}. */
     static int canonical(SetupContext ctx, Shape shape, int axis) {
-        try {
-            return shape.canonicalAxis(axis);
-        } catch (IllegalArgumentException e) {
-            throw ctx.error(e.getMessage());
-        }
+        return shape.canonicalAxis(axis);
     }
 
     static String join(int[] values) {

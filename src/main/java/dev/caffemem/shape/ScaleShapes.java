@@ -58,8 +58,12 @@ final class ScaleShapes implements LayerKind {
         if (numAxes < -1) {
             throw ctx.error("num_axes must be non-negative, or -1 to extend to the end of bottom[0]");
         }
-        if (numAxes >= 0 && bottom.axes() < axis + numAxes) {
-            throw ctx.error("scale blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = " + axis);
+        // in long: num_axes near INT_MAX wrapped axis + num_axes negative, past this check, into a 2^31-element
+        // copy. Caffe's int sum wraps too and then reads past the shape (src/caffe/layers/scale_layer.cpp,
+        // bias_layer.cpp): refusing the layer is the only reading that makes sense.
+        if (numAxes >= 0 && bottom.axes() < (long) axis + numAxes) {
+            throw ctx.error((ctx.layer().type().equals("Bias") ? "bias" : "scale") + " blob's shape extends past "
+                    + "bottom[0]'s shape when applied starting with bottom[0] axis = " + axis + " (num_axes " + numAxes + ")");
         }
         int end = numAxes == -1 ? bottom.axes() : axis + numAxes;
         return Shape.of(Arrays.copyOfRange(bottom.dims(), axis, end));

@@ -118,4 +118,26 @@ class EstimateCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--input-shape", "--solver", "--batch", "Examples:");
     }
+
+    /**
+     * Issue 8: the estimator swallowed the NetException of its runs at batches 2 and 3 and called the bill
+     * "not linear". A net that only builds at its own batch (a Reshape with the batch written in) is a real
+     * case, so the bill stays, all fixed, and the note says why, naming the layer.
+     */
+    @Test
+    void aNetThatOnlyBuildsAtItsOwnBatchSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path net = java.nio.file.Files.writeString(tmp.resolve("fixed-batch.prototxt"),
+                "layer { name: 'data' type: 'Input' top: 'data' input_param { shape { dim: 64 dim: 3 dim: 4 dim: 4 } } }\n"
+                + "layer { name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 64 dim: 48 } } }\n");
+        CliRun r = CliRun.of("estimate", net.toString(), "--phase", "TEST", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("perSampleBytes").asLong()).isZero();
+        assertThat(json.get("fixedBytes").asLong()).isEqualTo(json.get("totalBytes").asLong());
+        List<String> notes = new ArrayList<>();
+        json.get("notes").forEach(n -> notes.add(n.asText()));
+        assertThat(notes).noneMatch(n -> n.contains("not linear"));
+        assertThat(notes).anyMatch(n -> n.contains("builds only at its own batch") && n.contains("at batch 2")
+                && n.contains("layer \"r\" (Reshape)") && n.contains("all fixed"));
+    }
 }

@@ -19,7 +19,10 @@ class ProbeCommandTest {
 
     private static Set<Path> leftovers() throws IOException {
         try (Stream<Path> files = Files.list(TMP)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("caffemem-")).collect(Collectors.toSet());
+            // what this JVM's probes make (their names carry its pid): on a shared machine another run's
+            // probes come and go in the same /tmp
+            String own = "caffemem-(probe|seed)-" + ProcessHandle.current().pid() + "-\\d+";
+            return files.filter(p -> p.getFileName().toString().matches(own)).collect(Collectors.toSet());
         }
     }
 
@@ -115,7 +118,7 @@ class ProbeCommandTest {
         try {
             dev.caffemem.probe.MemoryCage.create(1L << 30, "caffemem-check-" + ProcessHandle.current().pid()).close();
             return true;
-        } catch (IllegalStateException e) {
+        } catch (dev.caffemem.probe.ProbeException e) {
             return false;
         }
     }

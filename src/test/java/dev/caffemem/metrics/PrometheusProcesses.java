@@ -27,10 +27,13 @@ import java.util.stream.Stream;
  * Without the binaries, tests skip, or fail under CI=true ({@link dev.caffemem.testing.Prerequisites}); .ci/run installs them.
  */
 final class PrometheusProcesses implements AutoCloseable {
-    static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-    static final Path PUSHGATEWAY = Path.of("/usr/bin/prometheus-pushgateway");
-    static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    // Debian's paths; a system property moves one elsewhere, which is how the check that CI=true fails
+    // without the tool is shown (docs/reliability.md) without touching the machine's own binaries
+    static final Path PROMETHEUS = Path.of(System.getProperty("caffemem.test.prometheus", "/usr/bin/prometheus"));
+    static final Path PUSHGATEWAY = Path.of(System.getProperty("caffemem.test.pushgateway", "/usr/bin/prometheus-pushgateway"));
+    static final Path PROMTOOL = Path.of(System.getProperty("caffemem.test.promtool", "/usr/bin/promtool"));
+    /** How long to wait for a process to come up or a scrape to bring a series in: a bound for a hang, not a timing check. */
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
@@ -42,7 +45,7 @@ final class PrometheusProcesses implements AutoCloseable {
         this.dir = dir;
     }
 
-    static void assumeInstalled(Path... binaries) {
+    static void requireInstalled(Path... binaries) {
         for (Path b : binaries) {
             dev.caffemem.testing.Prerequisites.requireExecutable(b,
                     "apt-get install prometheus prometheus-pushgateway; .ci/run does");
@@ -51,7 +54,7 @@ final class PrometheusProcesses implements AutoCloseable {
 
     /** A Pushgateway, and a Prometheus scraping it every second with honor_labels (as one must). */
     static PrometheusProcesses withPushgateway() throws Exception {
-        assumeInstalled(PROMETHEUS, PUSHGATEWAY);
+        requireInstalled(PROMETHEUS, PUSHGATEWAY);
         PrometheusProcesses p = new PrometheusProcesses(Files.createTempDirectory("prometheus-test-"));
         try {
             p.pushgatewayPort = freePort();
@@ -70,7 +73,7 @@ final class PrometheusProcesses implements AutoCloseable {
 
     /** A Prometheus scraping {@code 127.0.0.1:port/metrics} every second, as job {@code job}. */
     static PrometheusProcesses scraping(String job, int port) throws Exception {
-        assumeInstalled(PROMETHEUS);
+        requireInstalled(PROMETHEUS);
         PrometheusProcesses p = new PrometheusProcesses(Files.createTempDirectory("prometheus-test-"));
         try {
             p.startPrometheus(job, port, false);

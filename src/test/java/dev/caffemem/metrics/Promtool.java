@@ -13,7 +13,7 @@ final class Promtool {
 
     /** @return promtool's complaints, empty when it accepts the file (exit 0) */
     static String check(Path file) throws IOException, InterruptedException {
-        PrometheusProcesses.assumeInstalled(PrometheusProcesses.PROMTOOL);
+        PrometheusProcesses.requireInstalled(PrometheusProcesses.PROMTOOL);
         Process p = new ProcessBuilder(PrometheusProcesses.PROMTOOL.toString(), "check", "metrics")
                 .redirectInput(file.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

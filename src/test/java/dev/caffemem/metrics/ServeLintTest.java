@@ -32,7 +32,7 @@ class ServeLintTest {
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang, not a bound on speed
     static void start() throws Exception {
-        PrometheusProcesses.assumeInstalled(PrometheusProcesses.PROMTOOL);
+        PrometheusProcesses.requireInstalled(PrometheusProcesses.PROMTOOL);
         dir = Files.createTempDirectory("serve-lint-");
         port = PrometheusProcesses.freePort();
         serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",

@@ -32,7 +32,7 @@ class ServeScrapeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrometheusProcesses.assumeInstalled(PrometheusProcesses.PROMETHEUS);
+        PrometheusProcesses.requireInstalled(PrometheusProcesses.PROMETHEUS);
         dir = Files.createTempDirectory("serve-test-");
         port = PrometheusProcesses.freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -40,10 +40,9 @@ class ServeScrapeTest {
                 PushToPrometheusTest.TINY, "--port", Integer.toString(port), "--memory", "64MiB"));
         serve = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.readString(dir.resolve("err")).contains("listening on")) {
+            // a serve that cannot start exits (a bad net, a taken port): no clock needed to see it
             assertThat(serve.isAlive()).as(() -> err()).isTrue();
-            assertThat(System.nanoTime()).as("serve did not start: " + err()).isLessThan(deadline);
             Thread.sleep(100);
         }
         prometheus = PrometheusProcesses.scraping("caffemem-serve", port);
@@ -113,10 +112,9 @@ class ServeScrapeTest {
             assertThat(prometheus.query(q)).as("the dashboard's query " + q).isNotEmpty();
         }
 
-        long start = System.nanoTime();
         serve.destroy(); // SIGTERM
-        assertThat(serve.waitFor(15, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
-        assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
+        // a bound for a hang, not a timing assertion
+        assertThat(serve.waitFor(120, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
         assertThat(err()).contains("caffemem serve: stopping", "caffemem serve: stopped");
         assertThat(serve.exitValue()).isEqualTo(143); // 128 + SIGTERM: the JVM's exit after its shutdown hooks
     }

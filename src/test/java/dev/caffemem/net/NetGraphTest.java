@@ -107,4 +107,40 @@ class NetGraphTest {
         NetSpec deploy = NetSpec.of(NetSpec.parse(net, "n"), new NetState(Phase.TEST, 0, List.of("deploy")));
         assertThat(deploy.layers()).hasSize(1);
     }
+
+    /** A shape rule that fails the way {@code kind} says, after a real Input layer. */
+    private static NetGraph withRule(RuntimeException failure) {
+        String text = INPUT + "layer { name: 'odd' type: 'Odd' bottom: 'data' top: 'odd' }\n";
+        NetSpec spec = NetSpec.of(NetSpec.parse(text, "test.prototxt"), NetState.of(Phase.TEST));
+        dev.caffemem.shape.LayerKinds known = new dev.caffemem.shape.LayerKinds(ShapeOverrides.NONE);
+        LayerKind odd = new LayerKind() {
+            @Override
+            public BlobCounts counts(LayerSpec layer) {
+                return BlobCounts.exact(1, 1);
+            }
+
+            @Override
+            public LayerShapes setUp(SetupContext ctx) {
+                throw failure instanceof LayerSetupException ? ctx.error(failure.getMessage()) : failure;
+            }
+        };
+        return NetGraph.build(spec, l -> l.type().equals("Odd") ? odd : known.apply(l), ShapeOverrides.NONE);
+    }
+
+    /** Issue 8: NetGraph turned any IllegalArgumentException, a bug's included, into "your layer is bad" (exit 3). */
+    @Test
+    void aBugInAShapeRuleIsNotBlamedOnTheLayer() {
+        assertThatThrownBy(() -> withRule(new IllegalArgumentException("index out of range in the rule")))
+                .isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> withRule(new ArithmeticException("/ by zero")))
+                .isExactlyInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void whatCaffeWouldRefuseIsNamedWithTheLayer() {
+        assertThatThrownBy(() -> withRule(new LayerSetupException("kernel larger than the input")))
+                .isInstanceOf(NetException.class).hasMessage("test.prototxt:2:1: layer \"odd\" (Odd): kernel larger than the input");
+        assertThatThrownBy(() -> withRule(new ArithmeticException("integer overflow")))
+                .isInstanceOf(NetException.class).hasMessageContaining("layer \"odd\"").hasMessageContaining("32-bit int");
+    }
 }

@@ -33,6 +33,18 @@ public final class Prerequisites {
         Assumptions.abort("skipped, missing prerequisite: " + what);
     }
 
+    /**
+     * For a test of behaviour that only exists on some machines, such as what happens on one WITHOUT an
+     * NVIDIA driver: elsewhere it skips, under {@code CI=true} too, because nothing is missing there; the
+     * behaviour cannot occur. Never for a missing tool or data set: those are {@link #require}.
+     *
+     * @param applies whether this machine is one the test is about
+     * @param why     what kind of machine the test is about
+     */
+    public static void onlyWhere(boolean applies, String why) {
+        Assumptions.assumeTrue(applies, "not applicable on this machine: " + why);
+    }
+
     /** An executable file, with the package that provides it. */
     public static void requireExecutable(Path binary, String installHint) {
         require(Files.isExecutable(binary), binary + " is not installed (" + installHint + ")");
