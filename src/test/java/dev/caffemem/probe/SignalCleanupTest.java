@@ -42,7 +42,7 @@ class SignalCleanupTest {
         "TERM, point 1/2 (batch 1): step, false, false",
         "INT, point 1/2 (batch 1): step, false, false",
         "TERM, point 1/2 (batch 1): build, true, false",
-        "INT, point 1/2 (batch 1): fill, true, false",
+        "INT, point 1/2 (batch 1): census, true, false",
         "INT, point 1/2 (batch 1): step, false, true"})
     void nothingIsLeftBehind(String signal, String phase, boolean caged, boolean group, @TempDir Path tmp)
             throws Exception {
